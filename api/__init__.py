@@ -1,0 +1,135 @@
+"""Policy Ledger's Flask application: the versioned /v1 API over a built,
+read-only SQLite dataset."""
+
+import os
+from pathlib import Path
+
+from flask import Flask, redirect
+from flask_cors import CORS
+from flask_smorest import Api
+from werkzeug.exceptions import HTTPException
+
+API_VERSION = "1.0.0"
+
+API_DESCRIPTION = """\
+A public, versioned API over a curated dataset of government actions on technology
+platforms — fines, bans, restrictions, executive orders, laws, court rulings,
+investigations — and the statements around them, centred on TikTok/ByteDance and other
+Chinese-owned technology firms, with the largest data-protection fines for context.
+
+**Formats.** Every collection answers JSON (default), CSV, XLSX and NDJSON, chosen by
+`format=`, by the `Accept` header, or by a path suffix (`/v1/actions.csv?type=fine`).
+Files hold every matching row (not one page). CSV and XLSX flatten nested fields: lists
+are joined with `; `, references become `<field>_id` and `<field>_name` columns (codes:
+`<field>_code`), amounts become `amount_value, amount_currency, amount_eur, amount_usd,
+amount_fx_date`, sources their URLs and titles. Text that a spreadsheet would run as a
+formula is prefixed with an apostrophe. Actions and statements also answer Atom
+(`.atom`).
+
+**Paging.** Lists answer `{"items": [...], "total": N, "next": URL|null}` and send the
+next page in a `Link: <URL>; rel="next"` header too. Paging is keyset (`cursor=`), so a
+deep page costs what the first does. `page_size` is 1–500 (default 50).
+
+**Filters.** A filter may repeat or take a comma list; values within a parameter are
+ORed, parameters are ANDed. An unknown parameter is refused with the nearest known name.
+
+**Errors** are `application/problem+json` (RFC 9457) with `type`, `title`, `status`,
+`detail` and, where input was at fault, `errors` (parameter → messages).
+
+**Caching.** Responses carry an `ETag` that changes with the dataset (send
+`If-None-Match` for a `304`), `Cache-Control: public`, and `X-Dataset-Version`.
+CORS is open (`*`) for GET.
+
+**Limits.** Each query has a time limit (`QUERY_TIME_LIMIT`, 2 s by default; past it
+the answer is a 400 problem asking for a narrower query); parameter values are at most
+500 characters.
+"""
+
+
+class ProblemApi(Api):
+    """flask-smorest's Api, answering every HTTP error as problem+json."""
+
+    def handle_http_exception(self, error: HTTPException):
+        from api.errors import handle_http_exception
+
+        return handle_http_exception(error)
+
+
+api = ProblemApi()
+
+
+def create_app(test_config: dict | None = None) -> Flask:
+    app = Flask(__name__, instance_relative_config=True)
+    app.config.from_mapping(
+        DATABASE=os.environ.get("POLICY_LEDGER_DB", str(Path("policy-ledger.db").resolve())),
+        QUERY_TIME_LIMIT=2.0,
+        API_TITLE="Policy Ledger",
+        API_VERSION=API_VERSION,
+        OPENAPI_VERSION="3.0.3",
+        OPENAPI_URL_PREFIX="/v1",
+        OPENAPI_JSON_PATH="openapi.json",
+        JSON_SORT_KEYS=False,
+        API_SPEC_OPTIONS={
+            "info": {
+                "description": API_DESCRIPTION,
+                "contact": {
+                    "name": "Policy Ledger developers",
+                    "url": "https://github.com/policy-ledger/policy-ledger",
+                },
+                "license": {
+                    "name": "Code: Apache-2.0; data: CC-BY-4.0",
+                    "url": "https://creativecommons.org/licenses/by/4.0/",
+                },
+            },
+            "servers": [{"url": "/", "description": "This server"}],
+        },
+    )
+    if test_config is None:
+        app.config.from_pyfile("config.py", silent=True)
+    else:
+        app.config.from_mapping(test_config)
+
+    from api import errors, http
+    from api.db import QueryTimeout
+    from api.docs import bp as docs_bp
+    from api.resources import (
+        actions,
+        entities,
+        jurisdictions,
+        meta,
+        search,
+        sources,
+        statements,
+        stats,
+    )
+
+    api.init_app(app)
+    for module in (actions, statements, entities, jurisdictions, sources, search, stats, meta):
+        api.register_blueprint(module.blp)
+    app.register_blueprint(docs_bp)
+    http.init_app(app)
+    CORS(
+        app,
+        resources={r"/v1/*": {"origins": "*"}},
+        methods=["GET", "HEAD", "OPTIONS"],
+        expose_headers=["Link", "ETag", "X-Dataset-Version", "Content-Disposition"],
+        max_age=86400,
+    )
+
+    @app.errorhandler(QueryTimeout)
+    def query_too_long(error):
+        return errors.problem_response(
+            400,
+            "Query took too long",
+            f"This query ran past the {error.args[0]} s limit; narrow it with more filters "
+            "or a more specific q.",
+            slug="query-took-too-long",
+        )
+
+    app.register_error_handler(Exception, errors.handle_unexpected)
+
+    @app.get("/")
+    def home():
+        return redirect("/docs")
+
+    return app

@@ -1,0 +1,132 @@
+"""The one module that touches the database.
+
+The file is opened read-only (`mode=ro`, `immutable=1`, `query_only`): a
+published dataset never changes under a running server; a new build is a new
+file, picked up by restarting (or rolling) the workers. Each thread keeps
+its connection for its lifetime, which saves the open/parse cost per request.
+Every value is bound; every identifier that reaches SQL comes from a
+resource declaration and is checked against the fixed list in IDENTIFIERS.
+"""
+
+import hashlib
+import re
+import sqlite3
+import threading
+import time
+from contextlib import contextmanager
+from pathlib import Path
+
+from flask import current_app
+
+_local = threading.local()
+_IDENTIFIER = re.compile(r"^[a-z_][a-z0-9_]*$")
+
+# Every table and column name the API may put into SQL text.
+IDENTIFIERS = frozenset(
+    """
+    actions action_targets action_topics action_related statements statement_topics
+    statement_responses entities jurisdictions sources citations search_documents
+    search_documents_fts releases release_records retired_ids metadata
+    id code type title summary date date_precision year effective_date end_date status
+    jurisdiction authority scope amount_value amount_currency amount_eur amount_usd
+    first_seen last_changed doc action_id entity_id topic relation related_id
+    speaker on_behalf_of speaker_kind quote statement_id name kind parent description
+    actions_taken actions_targeted actions statements publisher url published cited_by
+    record_kind record_id source_id position version released hash successor key value
+    rowid body
+    """.split()
+)
+
+
+class QueryTimeout(Exception):
+    """A query ran past its time limit."""
+
+
+def identifier(name: str) -> str:
+    """Return `name` quoted for SQL, after checking it is one we expect."""
+    if name not in IDENTIFIERS or not _IDENTIFIER.match(name):
+        raise ValueError(f"unexpected SQL identifier {name!r}")
+    return f'"{name}"'
+
+
+def connect(path: Path) -> sqlite3.Connection:
+    uri = f"file:{path.resolve()}?mode=ro&immutable=1"
+    conn = sqlite3.connect(uri, uri=True, check_same_thread=False)
+    conn.row_factory = sqlite3.Row
+    conn.execute("PRAGMA query_only = ON")
+    conn.execute("PRAGMA mmap_size = 268435456")
+    conn.execute("PRAGMA cache_size = -32000")
+    return conn
+
+
+def get_db() -> sqlite3.Connection:
+    """This thread's connection to the app's database."""
+    path = current_app.config["DATABASE"]
+    conns = getattr(_local, "connections", None)
+    if conns is None:
+        conns = _local.connections = {}
+    conn = conns.get(path)
+    if conn is None:
+        conn = conns[path] = connect(Path(path))
+    return conn
+
+
+@contextmanager
+def time_limit(conn: sqlite3.Connection, seconds: float | None):
+    """Abort the statement run inside if it takes longer than `seconds`."""
+    if not seconds:
+        yield
+        return
+    deadline = time.monotonic() + seconds
+
+    def handler():
+        return 1 if time.monotonic() > deadline else 0
+
+    conn.set_progress_handler(handler, 10_000)
+    try:
+        yield
+    except sqlite3.OperationalError as exc:
+        if "interrupted" in str(exc):
+            raise QueryTimeout(seconds) from exc
+        raise
+    finally:
+        conn.set_progress_handler(None, 10_000)
+
+
+def query(sql: str, params=(), *, limit: float | None = None) -> list[sqlite3.Row]:
+    conn = get_db()
+    limit = current_app.config["QUERY_TIME_LIMIT"] if limit is None else limit
+    with time_limit(conn, limit):
+        return conn.execute(sql, params).fetchall()
+
+
+def query_one(sql: str, params=()) -> sqlite3.Row | None:
+    rows = query(sql, params)
+    return rows[0] if rows else None
+
+
+def iterate(sql: str, params=(), *, batch: int = 1000):
+    """Stream rows of a long query (file exports) without holding them all."""
+    cursor = get_db().execute(sql, params)
+    while rows := cursor.fetchmany(batch):
+        yield from rows
+
+
+def metadata() -> dict[str, str]:
+    """The metadata table, read once per process (the file never changes)."""
+    path = current_app.config["DATABASE"]
+    cache = current_app.extensions.setdefault("policy_ledger_meta", {})
+    if path not in cache:
+        rows = query("SELECT key, value FROM metadata")
+        meta = {row["key"]: row["value"] for row in rows}
+        meta["sha256"] = file_sha256(Path(path))
+        cache[path] = meta
+    return cache[path]
+
+
+def file_sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as f:
+        for block in iter(lambda: f.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()

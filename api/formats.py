@@ -1,0 +1,287 @@
+"""Rendering a collection in each format: JSON pages, and whole-answer files
+(CSV, XLSX, NDJSON) streamed row by row, plus Atom feeds.
+
+Files flatten each document to fixed columns (`flat_columns`): references
+become `<field>_id` and `<field>_name`, lists are joined with "; ", amounts
+become amount_value / amount_currency / amount_eur / amount_usd, sources
+their URLs and titles. Text a spreadsheet would run as a formula is
+neutralised with a leading apostrophe (OWASP CSV-injection guidance).
+"""
+
+import csv
+import io
+import os
+import re
+import tempfile
+from collections.abc import Iterable, Iterator
+
+import orjson
+import xlsxwriter
+from flask import Response, request, stream_with_context
+
+from api.errors import Problem
+
+MIMETYPES = {
+    "json": "application/json",
+    "csv": "text/csv",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "ndjson": "application/x-ndjson",
+    "atom": "application/atom+xml",
+}
+FILE_FORMATS = ("csv", "xlsx", "ndjson")
+SUFFIX_ENV_KEY = "policy_ledger.format_suffix"
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+def choose_format(args: dict, offered: Iterable[str]) -> str:
+    """format= wins, then a path suffix, then the Accept header, else JSON."""
+    offered = list(offered)
+    chosen = args.get("format") or request.environ.get(SUFFIX_ENV_KEY)
+    if chosen:
+        if chosen not in offered:
+            raise Problem(
+                400,
+                "Unsupported format",
+                f"format '{chosen}' is not offered here; use one of: " + ", ".join(offered) + ".",
+                errors={"format": [f"one of: {', '.join(offered)}"]},
+            )
+        return chosen
+    accept = request.accept_mimetypes
+    if accept and accept.provided:
+        by_type = {MIMETYPES[f]: f for f in offered}
+        best = accept.best_match(
+            [MIMETYPES["json"], *[m for m in by_type if m != MIMETYPES["json"]]]
+        )
+        if best is None and not accept.accept_json:
+            raise Problem(
+                406,
+                "Not Acceptable",
+                "none of the requested media types is offered; ask for "
+                + ", ".join(MIMETYPES[f] for f in offered)
+                + ".",
+            )
+        if best:
+            return by_type[best]
+    return "json"
+
+
+# --- flattening ------------------------------------------------------------
+def flat_columns(resource) -> list[str]:
+    columns = []
+    for name in resource.fields:
+        shape = resource.shapes.get(name, "scalar")
+        if shape in ("ref", "refs"):
+            columns += [f"{name}_id", f"{name}_name"]
+        elif shape == "code_ref":
+            columns += [f"{name}_code", f"{name}_name"]
+        elif shape == "amount":
+            columns += [
+                "amount_value",
+                "amount_currency",
+                "amount_eur",
+                "amount_usd",
+                "amount_fx_date",
+            ]
+        elif shape == "sources":
+            columns += ["source_urls", "source_titles"]
+        else:
+            columns.append(name)
+    return columns
+
+
+def _join(values) -> str:
+    return "; ".join(str(v) for v in values if v not in (None, ""))
+
+
+def flatten(resource, doc: dict) -> dict:
+    row = {}
+    for name in resource.fields:
+        value = doc.get(name)
+        shape = resource.shapes.get(name, "scalar")
+        if shape == "ref":
+            row[f"{name}_id"] = (value or {}).get("id")
+            row[f"{name}_name"] = (value or {}).get("name")
+        elif shape == "code_ref":
+            row[f"{name}_code"] = (value or {}).get("code")
+            row[f"{name}_name"] = (value or {}).get("name")
+        elif shape == "refs":
+            row[f"{name}_id"] = _join(v["id"] for v in value or [])
+            row[f"{name}_name"] = _join(v["name"] for v in value or [])
+        elif shape == "amount":
+            amount = value or {}
+            for part in ("value", "currency", "eur", "usd", "fx_date"):
+                row[f"amount_{part}"] = amount.get(part)
+        elif shape == "sources":
+            row["source_urls"] = _join(s.get("url") for s in value or [])
+            row["source_titles"] = _join(s.get("title") for s in value or [])
+        elif shape == "related":
+            row[name] = _join(f"{r['relation']}: {r['id']}" for r in value or [])
+        elif isinstance(value, list):
+            row[name] = _join(value)
+        else:
+            row[name] = value
+    return row
+
+
+def neutralise(value):
+    """Make text that a spreadsheet would evaluate inert; leave numbers alone."""
+    if isinstance(value, str) and value.startswith(_FORMULA_START):
+        return "'" + value
+    return value
+
+
+def selected_columns(resource, wanted: list[str] | None) -> list[str]:
+    columns = flat_columns(resource)
+    if not wanted:
+        return columns
+    keep = []
+    for name in wanted:
+        keep += [c for c in flat_columns(_only(resource, name)) if c in columns]
+    return keep
+
+
+def _only(resource, name):
+    class One:
+        fields = (name,)
+        shapes = resource.shapes
+
+    return One
+
+
+# --- files -------------------------------------------------------------------
+def filename(resource_name: str, args: dict, version: str, fmt: str) -> str:
+    skip = {"sort", "page_size", "cursor", "format", "fields"}
+    parts = []
+    for key in sorted(args):
+        if key in skip or args[key] in (None, [], ""):
+            continue
+        value = args[key]
+        text = "+".join(map(str, value)) if isinstance(value, list) else str(value)
+        parts.append(f"{key}-{text}")
+    slug = re.sub(r"[^A-Za-z0-9.+_-]+", "-", "_".join(["policy-ledger", resource_name, *parts]))
+    return f"{slug[:150]}_{version}.{fmt}"
+
+
+def file_response(
+    fmt: str, resource, docs: Iterator[dict], wanted, name: str, about: dict
+) -> Response:
+    columns = selected_columns(resource, wanted)
+    if fmt == "csv":
+        body = _csv_chunks(resource, docs, columns, bom=about.get("bom", False))
+    elif fmt == "ndjson":
+        body = _ndjson_chunks(docs, wanted)
+    else:
+        body = _xlsx_chunks(resource, docs, columns, about)
+    mimetype = MIMETYPES[fmt]  # Flask adds "; charset=utf-8" to text/csv
+    response = Response(stream_with_context(body), mimetype=mimetype)
+    response.headers["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+def _csv_chunks(resource, docs, columns, bom=False) -> Iterator[str]:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    if bom:
+        buffer.write("\ufeff")
+    writer.writerow(columns)
+    for i, doc in enumerate(docs, start=1):
+        row = flatten(resource, doc)
+        writer.writerow([neutralise(row.get(c)) for c in columns])
+        if i % 500 == 0:
+            yield buffer.getvalue()
+            buffer.seek(0)
+            buffer.truncate()
+    yield buffer.getvalue()
+
+
+def _ndjson_chunks(docs, wanted) -> Iterator[bytes]:
+    chunk = []
+    for doc in docs:
+        if wanted:
+            doc = {k: doc[k] for k in wanted if k in doc}
+        chunk.append(orjson.dumps(doc) + b"\n")
+        if len(chunk) >= 500:
+            yield b"".join(chunk)
+            chunk = []
+    yield b"".join(chunk)
+
+
+def _xlsx_chunks(resource, docs, columns, about) -> Iterator[bytes]:
+    # constant_memory writes each row to disk as it goes, so memory stays flat;
+    # the finished workbook is then streamed from the temporary file.
+    fd, path = tempfile.mkstemp(suffix=".xlsx")
+    os.close(fd)
+    try:
+        book = xlsxwriter.Workbook(
+            path,
+            {
+                "constant_memory": True,
+                "strings_to_numbers": False,
+                "strings_to_formulas": False,
+                "strings_to_urls": False,
+            },
+        )
+        header = book.add_format({"bold": True, "bg_color": "#E8EEF4", "border": 1})
+        date_format = book.add_format({"num_format": "yyyy-mm-dd"})
+        sheet = book.add_worksheet(resource.name[:31])
+        widths = [min(max(len(c) + 2, 10), 60) for c in columns]
+        for col, width in enumerate(widths):
+            sheet.set_column(col, col, width)
+        sheet.freeze_panes(1, 0)
+        for col, name in enumerate(columns):
+            sheet.write_string(0, col, name, header)
+        rows = 0
+        for rows, doc in enumerate(docs, start=1):
+            flat = flatten(resource, doc)
+            for col, name in enumerate(columns):
+                _write_cell(sheet, rows, col, flat.get(name), date_format)
+        sheet.autofilter(0, 0, max(rows, 1), len(columns) - 1)
+        notes = book.add_worksheet("About")
+        notes.set_column(0, 0, 18)
+        notes.set_column(1, 1, 100)
+        for i, (key, value) in enumerate(about.items()):
+            if key == "bom":
+                continue
+            notes.write_string(i, 0, key, header)
+            notes.write_string(i, 1, str(value))
+        book.close()
+        with open(path, "rb") as f:
+            while block := f.read(1 << 16):
+                yield block
+    finally:
+        os.unlink(path)
+
+
+def _write_cell(sheet, row, col, value, date_format):
+    if value is None or value == "":
+        return
+    if isinstance(value, bool):
+        sheet.write_boolean(row, col, value)
+    elif isinstance(value, int | float):
+        sheet.write_number(row, col, value)
+    elif isinstance(value, str) and _DATE.match(value):
+        from datetime import datetime
+
+        sheet.write_datetime(row, col, datetime.strptime(value, "%Y-%m-%d"), date_format)
+    else:
+        # write_string keeps ids and codes as text (never a date or number).
+        sheet.write_string(row, col, neutralise(str(value)))
+
+
+def json_page(docs: list[str], total: int, next_url: str | None, wanted) -> bytes:
+    if wanted:
+        items = b",".join(
+            orjson.dumps({k: d[k] for k in wanted if k in d}) for d in map(orjson.loads, docs)
+        )
+    else:
+        items = ",".join(docs).encode("utf-8")
+    return (
+        b'{"items":['
+        + items
+        + b'],"total":'
+        + str(total).encode()
+        + b',"next":'
+        + orjson.dumps(next_url)
+        + b"}"
+    )

@@ -1,0 +1,86 @@
+"""HTTP behaviour shared by every response: format suffixes, ETag / 304,
+caching, the dataset version header and the site's safety headers."""
+
+import hashlib
+
+from flask import Flask, request
+
+from api import db
+from api.formats import MIMETYPES, SUFFIX_ENV_KEY
+
+SUFFIXES = tuple(f".{fmt}" for fmt in MIMETYPES)
+CACHE_CONTROL = "public, max-age=300"
+
+
+class FormatSuffixMiddleware:
+    """`/v1/actions.csv?type=fine` is `/v1/actions?type=fine` as CSV.
+
+    Rewriting the path before routing keeps one route (and one OpenAPI
+    operation) per collection, while a spreadsheet's import-from-URL gets a
+    plain address that names its format."""
+
+    def __init__(self, wsgi_app):
+        self.wsgi_app = wsgi_app
+
+    def __call__(self, environ, start_response):
+        path = environ.get("PATH_INFO", "")
+        if path.startswith("/v1/") and path.endswith(SUFFIXES):
+            # Ids and codes never contain a dot, so /v1/actions/<id>.json is safe too.
+            stem, _, suffix = path.rpartition(".")
+            environ["PATH_INFO"] = stem
+            environ[SUFFIX_ENV_KEY] = suffix
+        return self.wsgi_app(environ, start_response)
+
+
+def _etag() -> str:
+    meta = db.metadata()
+    variant = "|".join(
+        [
+            meta["sha256"],
+            request.path,
+            request.query_string.decode("latin-1"),
+            request.environ.get(SUFFIX_ENV_KEY, ""),
+            request.headers.get("Accept", ""),
+        ]
+    )
+    return hashlib.sha256(variant.encode("utf-8")).hexdigest()[:32]
+
+
+def init_app(app: Flask) -> None:
+    app.wsgi_app = FormatSuffixMiddleware(app.wsgi_app)
+
+    @app.before_request
+    def answer_not_modified():
+        # The dataset is immutable while we serve it, so the ETag depends only
+        # on the file and the request: a matching If-None-Match costs no query.
+        if request.method not in ("GET", "HEAD") or not request.path.startswith("/v1/"):
+            return None
+        etag = _etag()
+        request.environ["policy_ledger.etag"] = etag
+        if request.if_none_match.contains(etag):
+            response = app.response_class(status=304)
+            response.set_etag(etag)
+            _common_headers(response)
+            return response
+        return None
+
+    @app.after_request
+    def add_headers(response):
+        etag = request.environ.get("policy_ledger.etag")
+        if etag and response.status_code == 200:
+            response.set_etag(etag)
+            response.headers.setdefault("Cache-Control", CACHE_CONTROL)
+        response.vary.add("Accept")
+        _common_headers(response)
+        return response
+
+
+def _common_headers(response) -> None:
+    try:
+        response.headers["X-Dataset-Version"] = db.metadata()["version"]
+    except Exception:  # noqa: BLE001 - a missing database must not hide the real error
+        pass
+    response.headers.setdefault("X-Content-Type-Options", "nosniff")
+    response.headers.setdefault("Referrer-Policy", "strict-origin-when-cross-origin")
+    if not request.path.startswith("/embed/"):
+        response.headers.setdefault("X-Frame-Options", "DENY")

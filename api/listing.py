@@ -1,0 +1,221 @@
+"""The shared collection machinery, driven by one declaration per resource:
+filters -> WHERE, sort -> ORDER BY, keyset paging, `fields=`.
+
+A resource declares what it offers (`Resource`); this module turns a parsed
+query into SQL with every value bound and every identifier checked
+(db.identifier). Keyset paging compares a row-value of the sort keys, so any
+page costs what the first does; it never uses OFFSET.
+"""
+
+import base64
+import binascii
+from dataclasses import dataclass, field
+
+import orjson
+
+from api import db
+from api.errors import Problem
+from dataset.vocabulary import values
+
+
+@dataclass(frozen=True)
+class Filter:
+    """One query parameter that narrows a collection.
+
+    kind: `list` (values ORed, on `column` or through `link`), `date` / `number`
+    (compared with `op`), `text` (full-text search).
+    """
+
+    name: str
+    description: str
+    example: str
+    kind: str = "list"
+    column: str | None = None
+    link: tuple[str, str, str] | None = None  # (table, its key column, its value column)
+    op: str = "="
+    vocabulary: str | None = None
+
+    def choices(self) -> list[str]:
+        return values(self.vocabulary) if self.vocabulary else []
+
+
+@dataclass(frozen=True)
+class Resource:
+    """The declaration a collection's views, query schema and formats are driven by."""
+
+    name: str  # URL segment: actions
+    table: str
+    key: str  # primary key column: id or code
+    kind: str  # singular: action
+    fields: tuple[str, ...]  # top-level fields of the published document
+    sorts: dict[str, tuple[str, bool]]  # sort name -> (column, nullable)
+    default_sort: str
+    filters: tuple[Filter, ...] = ()
+    search_kind: str | None = None  # the `kind` in search_documents for `q`
+    ranges: tuple[tuple[str, str], ...] = ()  # (low, high) parameter pairs
+    retired: bool = True  # ids of this kind may be retired (308)
+    atom: bool = False
+    # How each field flattens into file columns: ref, code_ref, refs, amount,
+    # sources, related; anything unnamed is a scalar (or a list of strings).
+    shapes: dict[str, str] = field(default_factory=dict)
+
+
+def _col(name: str) -> str:
+    return db.identifier(name)
+
+
+def where_clause(resource: Resource, args: dict) -> tuple[list[str], list]:
+    """SQL conditions and their bound values for the filters present in args."""
+    conditions, params = [], []
+    key = _col(resource.key)
+    for f in resource.filters:
+        value = args.get(f.name)
+        if value is None:
+            continue
+        if f.kind == "list":
+            marks = ", ".join("?" for _ in value)
+            if f.link:
+                table, link_key, link_value = (_col(n) for n in f.link)
+                conditions.append(
+                    f"{key} IN (SELECT {link_key} FROM {table} WHERE {link_value} IN ({marks}))"
+                )
+            else:
+                conditions.append(f"{_col(f.column)} IN ({marks})")
+            params.extend(value)
+        elif f.kind in ("date", "number"):
+            op = {"=": "=", ">=": ">=", "<=": "<="}[f.op]
+            conditions.append(f"{_col(f.column)} {op} ?")
+            params.append(value.isoformat() if f.kind == "date" else value)
+        elif f.kind == "text":
+            match = fts_query(value)
+            conditions.append(
+                f"{key} IN (SELECT id FROM search_documents WHERE kind = ? AND rowid IN "
+                "(SELECT rowid FROM search_documents_fts WHERE search_documents_fts MATCH ?))"
+            )
+            params.extend([resource.search_kind, match])
+    return conditions, params
+
+
+def fts_query(text: str) -> str:
+    """User text -> a safe FTS5 query: each word a quoted phrase (so `OR`,
+    `NEAR(`, `*`, `^` and stray quotes are plain words), all required; a
+    trailing `*` on a word keeps its prefix meaning."""
+    terms = []
+    for word in text.split():
+        prefix = word.endswith("*") and len(word.strip("*")) > 0
+        bare = word.strip("*").replace('"', '""')
+        if bare:
+            terms.append(f'"{bare}"' + ("*" if prefix else ""))
+    if not terms:
+        raise Problem(
+            422,
+            "Invalid parameter",
+            "q: give at least one word to search for",
+            slug="invalid-parameter",
+            errors={"q": ["give at least one word"]},
+        )
+    return " ".join(terms)
+
+
+@dataclass(frozen=True)
+class SortPlan:
+    name: str  # as given, e.g. -date
+    descending: bool
+    expressions: tuple[str, ...]  # the keyset, last one the primary key
+
+    @property
+    def order_by(self) -> str:
+        direction = " DESC" if self.descending else ""
+        return ", ".join(e + direction for e in self.expressions)
+
+
+def sort_plan(resource: Resource, sort: str) -> SortPlan:
+    descending = sort.startswith("-")
+    column, nullable = resource.sorts[sort.lstrip("-")]
+    col, key = _col(column), _col(resource.key)
+    if column == resource.key:
+        expressions = (key,)
+    elif nullable:
+        # Missing values sort last either way; COALESCE keeps the row value comparable.
+        flag = f"({col} IS NOT NULL)" if descending else f"({col} IS NULL)"
+        expressions = (flag, f"COALESCE({col}, 0)", key)
+    else:
+        expressions = (col, key)
+    return SortPlan(sort, descending, expressions)
+
+
+def encode_cursor(plan: SortPlan, keys: list) -> str:
+    raw = orjson.dumps([plan.name, *keys])
+    return base64.urlsafe_b64encode(raw).rstrip(b"=").decode("ascii")
+
+
+def decode_cursor(plan: SortPlan, token: str) -> list:
+    bad = Problem(
+        400,
+        "Invalid cursor",
+        "cursor: this cursor is not one we issued for this sort order; "
+        "start again from the first page.",
+        errors={"cursor": ["not a cursor issued for this sort order"]},
+    )
+    try:
+        raw = base64.urlsafe_b64decode(token + "=" * (-len(token) % 4))
+        decoded = orjson.loads(raw)
+    except (binascii.Error, ValueError, orjson.JSONDecodeError):
+        raise bad from None
+    if (
+        not isinstance(decoded, list)
+        or len(decoded) != len(plan.expressions) + 1
+        or decoded[0] != plan.name
+        or not all(isinstance(v, str | int | float) for v in decoded[1:])
+    ):
+        raise bad
+    return decoded[1:]
+
+
+@dataclass
+class Page:
+    docs: list[str]  # each a JSON document as built
+    total: int
+    next_cursor: str | None
+
+
+def select_sql(resource: Resource, args: dict, *, columns: str = "doc") -> tuple[str, list]:
+    """The full ordered query for a collection (no paging): used by file exports."""
+    conditions, params = where_clause(resource, args)
+    plan = sort_plan(resource, args["sort"])
+    where = f" WHERE {' AND '.join(conditions)}" if conditions else ""
+    return f"SELECT {columns} FROM {_col(resource.table)}{where} ORDER BY {plan.order_by}", params
+
+
+def fetch_page(resource: Resource, args: dict) -> Page:
+    conditions, params = where_clause(resource, args)
+    table = _col(resource.table)
+    where = f" WHERE {' AND '.join(conditions)}" if conditions else ""
+    total = db.query(f"SELECT count(*) FROM {table}{where}", params)[0][0]
+
+    plan = sort_plan(resource, args["sort"])
+    page_conditions, page_params = list(conditions), list(params)
+    if args.get("cursor"):
+        keys = decode_cursor(plan, args["cursor"])
+        op = "<" if plan.descending else ">"
+        marks = ", ".join("?" for _ in keys)
+        page_conditions.append(f"({', '.join(plan.expressions)}) {op} ({marks})")
+        page_params.extend(keys)
+    where = f" WHERE {' AND '.join(page_conditions)}" if page_conditions else ""
+    key_columns = ", ".join(f"{e} AS k{i}" for i, e in enumerate(plan.expressions))
+    size = args["page_size"]
+    rows = db.query(
+        f"SELECT doc, {key_columns} FROM {table}{where} ORDER BY {plan.order_by} LIMIT ?",
+        [*page_params, size + 1],
+    )
+    next_cursor = None
+    if len(rows) > size:
+        last = rows[size - 1]
+        next_cursor = encode_cursor(plan, [last[f"k{i}"] for i in range(len(plan.expressions))])
+    return Page([row["doc"] for row in rows[:size]], total, next_cursor)
+
+
+def select_fields(doc: dict, wanted: list[str] | None) -> dict:
+    if not wanted:
+        return doc
+    return {name: doc[name] for name in wanted if name in doc}

@@ -1,0 +1,230 @@
+"""The collection and item views every resource shares, built from its
+declaration: one collection MethodView and one item MethodView per Blueprint."""
+
+import difflib
+from urllib.parse import urlencode
+
+import orjson
+from flask import Response, redirect, request, url_for
+from flask.views import MethodView
+from flask_smorest import Blueprint
+from marshmallow import fields
+
+from api import db
+from api.errors import not_found
+from api.formats import FILE_FORMATS, MIMETYPES, choose_format, file_response, filename, json_page
+from api.listing import Resource, fetch_page, select_fields, select_sql
+from api.params import CommaList, OneOfSuggesting, QuerySchema, format_field, query_schema
+from api.schemas import ProblemSchema, page_schema
+
+JSON_FORMATS = ("json",)
+COLLECTION_FORMATS = ("json", *FILE_FORMATS)
+
+
+def problem_responses(blp: Blueprint, *codes: int):
+    """Document error responses as problem+json."""
+    descriptions = {
+        400: "Bad request: an unknown or repeated parameter, or an invalid cursor.",
+        404: "No record with this id.",
+        405: "Method not allowed; the Allow header lists what is.",
+        406: "None of the media types in Accept is offered.",
+        422: "A parameter's value is invalid; `errors` names it.",
+        500: "A bug on our side.",
+    }
+
+    def decorate(func):
+        for code in codes:
+            func = blp.alt_response(
+                code,
+                schema=ProblemSchema,
+                description=descriptions[code],
+                content_type="application/problem+json",
+            )(func)
+        return func
+
+    return decorate
+
+
+def file_formats_doc(formats):
+    """The file formats as alternative content of the 200 response."""
+    content = {
+        MIMETYPES[f]: {"schema": {"type": "string", "format": "binary"}}
+        for f in formats
+        if f not in ("json",)
+    }
+    return {"responses": {"200": {"content": content}}} if content else {}
+
+
+def absolute_url(path: str, params: dict) -> str:
+    query = urlencode([(k, v) for k, v in params.items() if v is not None], doseq=True)
+    return request.host_url.rstrip("/") + path + (f"?{query}" if query else "")
+
+
+def next_page_url(cursor: str) -> str:
+    params = {k: request.args.getlist(k) for k in request.args if k != "cursor"}
+    params["cursor"] = cursor
+    return absolute_url(request.path, params)
+
+
+def json_response(body: bytes, status: int = 200) -> Response:
+    return Response(body, status=status, mimetype="application/json")
+
+
+def page_response(resource: Resource, args: dict) -> Response:
+    page = fetch_page(resource, args)
+    next_url = next_page_url(page.next_cursor) if page.next_cursor else None
+    response = json_response(json_page(page.docs, page.total, next_url, args.get("fields")))
+    if next_url:
+        response.headers["Link"] = f'<{next_url}>; rel="next"'
+    return response
+
+
+def export_docs(resource: Resource, args: dict):
+    sql, params = select_sql(resource, args)
+    return (orjson.loads(row[0]) for row in db.iterate(sql, params))
+
+
+def file_about(resource: Resource, args: dict) -> dict:
+    meta = db.metadata()
+    return {
+        "dataset": meta["title"],
+        "resource": resource.name,
+        "query": request.full_path.rstrip("?"),
+        "dataset version": meta["version"],
+        "licence": orjson.loads(meta["licence"])["name"],
+        "how to cite": meta["citation"],
+        "generated at": meta["built_at"],
+        "api": request.host_url.rstrip("/") + request.path,
+    }
+
+
+def collection_response(resource: Resource, args: dict, formats) -> Response:
+    fmt = choose_format(args, formats)
+    if fmt == "json":
+        return page_response(resource, args)
+    if fmt == "atom":
+        from api.feeds import atom_response
+
+        return atom_response(resource, args)
+    name = filename(resource.name, args, db.metadata()["version"], fmt)
+    return file_response(
+        fmt,
+        resource,
+        export_docs(resource, args),
+        args.get("fields"),
+        name,
+        file_about(resource, args),
+    )
+
+
+def item_schema_for(resource: Resource) -> type:
+    return type(
+        f"{resource.kind.capitalize()}ItemQuerySchema",
+        (QuerySchema,),
+        {
+            "fields": CommaList(
+                fields.String(validate=OneOfSuggesting(resource.fields)),
+                metadata={
+                    "description": "Keep only these fields (comma list).",
+                    "example": resource.key,
+                },
+            ),
+            "format": format_field(JSON_FORMATS),
+        },
+    )
+
+
+def find_item(resource: Resource, key: str) -> str:
+    row = db.query_one(
+        f"SELECT doc FROM {db.identifier(resource.table)} WHERE {db.identifier(resource.key)} = ?",
+        [key],
+    )
+    if row is not None:
+        return row[0]
+    if resource.retired:
+        moved = db.query_one("SELECT successor FROM retired_ids WHERE id = ?", [key])
+        if moved is not None:
+            raise Redirect(moved[0])
+    # Suggest from the ids that sort nearest, not from the whole table.
+    near = db.query(
+        f"SELECT {db.identifier(resource.key)} FROM {db.identifier(resource.table)} "
+        f"WHERE {db.identifier(resource.key)} >= ? ORDER BY 1 LIMIT 20",
+        [key[:12]],
+    )
+    raise not_found(resource.kind, key, [r[0] for r in near])
+
+
+class Redirect(Exception):
+    def __init__(self, successor: str):
+        self.successor = successor
+
+
+def item_response(resource: Resource, key: str, args: dict) -> Response:
+    choose_format(args, JSON_FORMATS)
+    try:
+        doc = find_item(resource, key)
+    except Redirect as moved:
+        target = url_for(
+            f"{resource.name}.{resource.name.capitalize()}Item", **{resource.key: moved.successor}
+        )
+        if request.query_string:
+            target += "?" + request.query_string.decode("latin-1")
+        return redirect(target, code=308)
+    wanted = args.get("fields")
+    if wanted:
+        return json_response(orjson.dumps(select_fields(orjson.loads(doc), wanted)))
+    return json_response(doc.encode("utf-8"))
+
+
+def resource_blueprint(
+    resource: Resource,
+    item_schema,
+    *,
+    description: str,
+    list_summary: str,
+    item_summary: str,
+    formats=COLLECTION_FORMATS,
+) -> Blueprint:
+    """A Blueprint with the collection and item endpoints of `resource`."""
+    blp = Blueprint(resource.name, __name__, url_prefix="/v1", description=description)
+    collection_args = query_schema(resource, formats)
+    item_args = item_schema_for(resource)
+    page = page_schema(item_schema, f"{resource.kind.capitalize()}Page")
+    name = resource.name.capitalize()
+
+    def list_view(self, args):
+        return collection_response(resource, args, formats)
+
+    list_view.__doc__ = list_summary
+
+    def item_view(self, args, **kwargs):
+        return item_response(resource, kwargs[resource.key], args)
+
+    item_view.__doc__ = item_summary
+
+    list_view = blp.doc(operationId=f"list_{resource.name}", **file_formats_doc(formats))(
+        problem_responses(blp, 400, 406, 422)(
+            blp.response(200, page, description=f"A page of {resource.name}.")(
+                blp.arguments(collection_args, location="query")(list_view)
+            )
+        )
+    )
+    item_view = blp.doc(operationId=f"get_{resource.kind}")(
+        problem_responses(blp, 400, 404, 422)(
+            blp.alt_response(308, description="This id was retired; Location names its successor.")(
+                blp.response(200, item_schema, description=f"One {resource.kind}.")(
+                    blp.arguments(item_args, location="query")(item_view)
+                )
+            )
+        )
+    )
+
+    blp.route(f"/{resource.name}")(type(f"{name}Collection", (MethodView,), {"get": list_view}))
+    blp.route(f"/{resource.name}/<string:{resource.key}>")(
+        type(f"{name}Item", (MethodView,), {"get": item_view})
+    )
+    return blp
+
+
+def suggest_ids(key: str, ids) -> list[str]:
+    return difflib.get_close_matches(key, ids, n=3)

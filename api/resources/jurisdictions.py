@@ -1,0 +1,45 @@
+"""Jurisdictions: countries, subdivisions and the EU."""
+
+from api.listing import Filter, Resource
+from api.resources.base import resource_blueprint
+from api.schemas import Jurisdiction
+
+JURISDICTIONS = Resource(
+    name="jurisdictions",
+    table="jurisdictions",
+    key="code",
+    kind="jurisdiction",
+    retired=False,
+    fields=(
+        "code",
+        "name",
+        "kind",
+        "parent",
+        "actions",
+        "statements",
+        "entities",
+        "first_seen",
+        "last_changed",
+    ),
+    shapes={"parent": "code_ref"},
+    sorts={"code": ("code", False), "name": ("name", False), "actions": ("actions", False)},
+    default_sort="code",
+    filters=(
+        Filter(
+            "kind",
+            "Kind of jurisdiction.",
+            "country",
+            column="kind",
+            vocabulary="jurisdiction_kinds",
+        ),
+        Filter("parent", "Code of the parent country.", "US", column="parent"),
+    ),
+)
+
+blp = resource_blueprint(
+    JURISDICTIONS,
+    Jurisdiction,
+    description="Countries (ISO 3166-1), subdivisions (ISO 3166-2) and the EU, with counts.",
+    list_summary="List jurisdictions",
+    item_summary="Get one jurisdiction",
+)

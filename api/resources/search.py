@@ -1,0 +1,157 @@
+"""Full-text search over actions, statements and entities."""
+
+import orjson
+from flask import request
+from flask.views import MethodView
+from flask_smorest import Blueprint
+from marshmallow import fields, validate
+
+from api import db
+from api.formats import choose_format, file_response, filename, json_page
+from api.listing import Resource, SortPlan, decode_cursor, encode_cursor, fts_query
+from api.params import (
+    DEFAULT_PAGE_SIZE,
+    MAX_PAGE_SIZE,
+    CommaList,
+    OneOfSuggesting,
+    QuerySchema,
+    bounded_string,
+    format_field,
+)
+from api.resources.base import (
+    COLLECTION_FORMATS,
+    file_about,
+    file_formats_doc,
+    json_response,
+    next_page_url,
+    problem_responses,
+)
+from api.schemas import Strict, d, page_schema
+
+KINDS = {"action": "actions", "statement": "statements", "entity": "entities"}
+HITS = Resource(
+    name="search",
+    table="search_documents",
+    key="id",
+    kind="hit",
+    fields=("kind", "id", "title", "snippet", "url"),
+    sorts={},
+    default_sort="",
+)
+# Hits are ordered by relevance (bm25), then rowid; the cursor carries both.
+RELEVANCE = SortPlan("relevance", False, ("score", "rowid"))
+
+
+class SearchQuery(QuerySchema):
+    q = bounded_string(
+        required=True,
+        metadata={
+            "description": "Words to find (all must match; a trailing * matches a prefix). "
+            "Operators are treated as plain words.",
+            "example": "TikTok fine",
+        },
+    )
+    kind = CommaList(
+        fields.String(validate=OneOfSuggesting(list(KINDS))),
+        metadata={
+            "description": "Limit to these kinds: action, statement, entity.",
+            "example": "action",
+        },
+    )
+    page_size = fields.Integer(
+        load_default=DEFAULT_PAGE_SIZE,
+        validate=validate.Range(1, MAX_PAGE_SIZE),
+        metadata={"description": "Hits per page (JSON only).", "example": 20},
+    )
+    cursor = fields.String(
+        validate=validate.Length(min=1, max=500),
+        metadata={
+            "description": "Opaque token from the previous page's `next`.",
+            "example": "WyJyZWxldmFuY2UiXQ",
+        },
+    )
+    format = format_field(COLLECTION_FORMATS)
+
+
+class Hit(Strict):
+    kind = fields.String(required=True, **d("action, statement or entity.", "action"))
+    id = fields.String(required=True, **d("Record id.", "ie-dpc-2025-05-02-tiktok-transfers-fine"))
+    title = fields.String(required=True, **d("Title or name.", "Irish DPC fines TikTok"))
+    snippet = fields.String(
+        required=True, **d("Matching text, matches marked **like this**.", "**TikTok** was fined")
+    )
+    url = fields.String(
+        required=True, **d("API URL of the record.", "https://example.org/v1/actions/x")
+    )
+
+
+blp = Blueprint(
+    "search",
+    __name__,
+    url_prefix="/v1",
+    description="Full-text search across actions, statements and entities.",
+)
+
+
+def _hits_sql(args: dict, keyset: list | None, limit: int | None):
+    conditions, params = ["search_documents_fts MATCH ?"], [fts_query(args["q"])]
+    if args.get("kind"):
+        conditions.append(f"d.kind IN ({', '.join('?' for _ in args['kind'])})")
+        params += args["kind"]
+    inner = (
+        "SELECT d.rowid AS rowid, d.kind AS kind, d.id AS id, d.title AS title, "
+        "snippet(search_documents_fts, -1, '**', '**', '…', 16) AS snippet, "
+        "bm25(search_documents_fts, 5.0, 1.0) AS score "
+        "FROM search_documents_fts JOIN search_documents d "
+        "ON d.rowid = search_documents_fts.rowid WHERE " + " AND ".join(conditions)
+    )
+    sql = f"SELECT * FROM ({inner})"
+    if keyset:
+        sql += " WHERE (score, rowid) > (?, ?)"
+        params += keyset
+    sql += " ORDER BY score, rowid"
+    if limit:
+        sql += " LIMIT ?"
+        params.append(limit)
+    return sql, params
+
+
+def _hit(row) -> dict:
+    return {
+        "kind": row["kind"],
+        "id": row["id"],
+        "title": row["title"],
+        "snippet": row["snippet"],
+        "url": f"{request.host_url}v1/{KINDS[row['kind']]}/{row['id']}",
+    }
+
+
+@blp.route("/search")
+class Search(MethodView):
+    @blp.doc(operationId="search", **file_formats_doc(COLLECTION_FORMATS))
+    @problem_responses(blp, 400, 406, 422)
+    @blp.response(200, page_schema(Hit, "HitPage"), description="Hits, most relevant first.")
+    @blp.arguments(SearchQuery, location="query")
+    def get(self, args):
+        """Search actions, statements and entities"""
+        fmt = choose_format(args, COLLECTION_FORMATS)
+        if fmt != "json":
+            sql, params = _hits_sql(args, None, None)
+            docs = (_hit(row) for row in db.iterate(sql, params))
+            name = filename("search", args, db.metadata()["version"], fmt)
+            return file_response(fmt, HITS, docs, None, name, file_about(HITS, args))
+        count_sql, count_params = _hits_sql(args, None, None)
+        total = db.query(f"SELECT count(*) FROM ({count_sql})", count_params)[0][0]
+        keyset = decode_cursor(RELEVANCE, args["cursor"]) if args.get("cursor") else None
+        size = args["page_size"]
+        sql, params = _hits_sql(args, keyset, size + 1)
+        rows = db.query(sql, params)
+        next_url = None
+        if len(rows) > size:
+            last = rows[size - 1]
+            next_url = next_page_url(encode_cursor(RELEVANCE, [last["score"], last["rowid"]]))
+        docs = [orjson.dumps(_hit(row)).decode() for row in rows[:size]]
+        response = json_response(json_page(docs, total, next_url, None))
+        if next_url:
+            response.headers["Link"] = f'<{next_url}>; rel="next"'
+        return response

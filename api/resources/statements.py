@@ -1,0 +1,99 @@
+"""Statements: what governments, regulators and companies said about actions."""
+
+from api.listing import Filter, Resource
+from api.resources.base import COLLECTION_FORMATS, resource_blueprint
+from api.schemas import Statement
+
+STATEMENTS = Resource(
+    name="statements",
+    table="statements",
+    key="id",
+    kind="statement",
+    search_kind="statement",
+    atom=True,
+    fields=(
+        "id",
+        "date",
+        "speaker_kind",
+        "jurisdiction",
+        "title",
+        "date_precision",
+        "speaker",
+        "on_behalf_of",
+        "quote",
+        "summary",
+        "topics",
+        "responds_to",
+        "sources",
+        "first_seen",
+        "last_changed",
+    ),
+    shapes={
+        "jurisdiction": "code_ref",
+        "speaker": "ref",
+        "on_behalf_of": "ref",
+        "responds_to": "refs",
+        "sources": "sources",
+    },
+    sorts={"date": ("date", False), "title": ("title", False), "id": ("id", False)},
+    default_sort="-date",
+    ranges=(("date_from", "date_to"),),
+    filters=(
+        Filter(
+            "speaker", "Entity id of the person or body that spoke.", "mao-ning", column="speaker"
+        ),
+        Filter(
+            "on_behalf_of", "Entity id of the body spoken for.", "cn-mfa", column="on_behalf_of"
+        ),
+        Filter(
+            "speaker_kind",
+            "Kind of speaker.",
+            "government",
+            column="speaker_kind",
+            vocabulary="speaker_kinds",
+        ),
+        Filter("jurisdiction", "Jurisdiction code of the speaker.", "CN", column="jurisdiction"),
+        Filter(
+            "responds_to",
+            "Id of an action the statement answers.",
+            "ie-dpc-2025-05-02-tiktok-transfers-fine",
+            link=("statement_responses", "statement_id", "action_id"),
+        ),
+        Filter(
+            "topic",
+            "Topic (see /v1/vocabularies).",
+            "data-protection",
+            link=("statement_topics", "statement_id", "topic"),
+            vocabulary="topics",
+        ),
+        Filter(
+            "date_from",
+            "Statements on or after this date.",
+            "2020-01-01",
+            kind="date",
+            column="date",
+            op=">=",
+        ),
+        Filter(
+            "date_to",
+            "Statements on or before this date.",
+            "2020-12-31",
+            kind="date",
+            column="date",
+            op="<=",
+        ),
+        Filter(
+            "q", "Full-text search in title, quote, summary and speaker.", "backdoors", kind="text"
+        ),
+    ),
+)
+
+blp = resource_blueprint(
+    STATEMENTS,
+    Statement,
+    description="Statements by governments, regulators, legislators and companies that "
+    "announce, defend or answer actions, each with a verbatim quote.",
+    list_summary="List statements",
+    item_summary="Get one statement",
+    formats=(*COLLECTION_FORMATS, "atom"),
+)
