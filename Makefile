@@ -7,7 +7,7 @@ DB ?= policy-ledger.db
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install build run serve test lint validate openapi release clean
+.PHONY: install build run test lint validate openapi release clean
 
 $(BIN)/policy-ledger: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -19,7 +19,7 @@ install: $(BIN)/policy-ledger
 
 node_modules/.bin/spectral: package.json
 	command -v npm >/dev/null || (apt-get update -qq && apt-get install -y -qq nodejs npm)
-	npm install --silent --no-audit --no-fund
+	npm ci --silent --no-audit --no-fund
 	touch $@
 
 validate: install
@@ -35,11 +35,15 @@ lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
+release: install
+	$(BIN)/policy-ledger release
+
 openapi: install
 	$(BIN)/policy-ledger openapi --out openapi/openapi.json
 
 test: install node_modules/.bin/spectral
 	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
 	$(BIN)/pytest
 
 clean:

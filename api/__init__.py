@@ -2,6 +2,7 @@
 read-only SQLite dataset."""
 
 import os
+from http import HTTPStatus
 from pathlib import Path
 
 from flask import Flask, redirect
@@ -47,12 +48,35 @@ the answer is a 400 problem asking for a narrower query); parameter values are a
 
 
 class ProblemApi(Api):
-    """flask-smorest's Api, answering every HTTP error as problem+json."""
+    """flask-smorest's Api, answering (and documenting) every HTTP error as
+    problem+json."""
 
     def handle_http_exception(self, error: HTTPException):
         from api.errors import handle_http_exception
 
         return handle_http_exception(error)
+
+    def _register_pagination_header(self):
+        # We page by keyset with our own Link header, not flask-smorest's pagination.
+        pass
+
+    def _register_responses(self):
+        # flask-smorest documents its own error shape as application/json;
+        # ours is RFC 9457 problem+json, so the shared responses say so.
+        from flask_smorest.utils import prepare_response
+
+        from api.errors import PROBLEM_JSON
+        from api.schemas import ProblemSchema
+
+        for status in HTTPStatus:
+            response = {"description": status.phrase}
+            if status >= 400:
+                response["schema"] = ProblemSchema
+            prepare_response(response, self.spec, PROBLEM_JSON)
+            self.spec.components.response(status.name, response, lazy=True)
+        response = {"description": "An error, as problem+json.", "schema": ProblemSchema}
+        prepare_response(response, self.spec, PROBLEM_JSON)
+        self.spec.components.response("DEFAULT_ERROR", response, lazy=True)
 
 
 api = ProblemApi()
@@ -111,6 +135,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     CORS(
         app,
         resources={r"/v1/*": {"origins": "*"}},
+        send_wildcard=True,
         methods=["GET", "HEAD", "OPTIONS"],
         expose_headers=["Link", "ETag", "X-Dataset-Version", "Content-Disposition"],
         max_age=86400,

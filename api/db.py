@@ -130,3 +130,9 @@ def file_sha256(path: Path) -> str:
         for block in iter(lambda: f.read(1 << 20), b""):
             digest.update(block)
     return digest.hexdigest()
+
+
+def close_thread_connections() -> None:
+    for conn in getattr(_local, "connections", {}).values():
+        conn.close()
+    _local.connections = {}

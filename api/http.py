@@ -10,6 +10,7 @@ from api.formats import MIMETYPES, SUFFIX_ENV_KEY
 
 SUFFIXES = tuple(f".{fmt}" for fmt in MIMETYPES)
 CACHE_CONTROL = "public, max-age=300"
+OPENAPI_PATH = "/v1/openapi.json"  # a file name, not a format suffix
 
 
 class FormatSuffixMiddleware:
@@ -24,7 +25,7 @@ class FormatSuffixMiddleware:
 
     def __call__(self, environ, start_response):
         path = environ.get("PATH_INFO", "")
-        if path.startswith("/v1/") and path.endswith(SUFFIXES):
+        if path.startswith("/v1/") and path.endswith(SUFFIXES) and path != OPENAPI_PATH:
             # Ids and codes never contain a dot, so /v1/actions/<id>.json is safe too.
             stem, _, suffix = path.rpartition(".")
             environ["PATH_INFO"] = stem

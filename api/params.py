@@ -120,7 +120,7 @@ def paging_fields(resource) -> dict[str, fields.Field]:
                 "description": "Keep only these fields (comma list). One or more of: "
                 + ", ".join(resource.fields)
                 + ".",
-                "example": resource.fields[0],
+                "example": [resource.fields[0]],
             },
         ),
     }
@@ -144,6 +144,7 @@ def filter_field(f) -> fields.Field:
     if f.kind == "date":
         return fields.Date(metadata=meta)
     if f.kind == "number":
+        meta["example"] = float(f.example)
         return fields.Float(allow_nan=False, validate=validate.Range(min=0), metadata=meta)
     if f.kind == "text":
         return bounded_string(metadata=meta)
@@ -152,7 +153,7 @@ def filter_field(f) -> fields.Field:
         if f.vocabulary
         else fields.String(validate=validate.Length(max=MAX_VALUE_LENGTH))
     )
-    return CommaList(inner, metadata=meta)
+    return CommaList(inner, metadata={**meta, "example": [f.example]})
 
 
 def _ranges_in_order(self, data, **kwargs):

@@ -52,7 +52,22 @@ def file_formats_doc(formats):
         for f in formats
         if f not in ("json",)
     }
-    return {"responses": {"200": {"content": content}}} if content else {}
+    headers = {
+        "Link": {
+            "description": 'The next page, as `<URL>; rel="next"` (JSON only).',
+            "schema": {"type": "string"},
+        },
+        "X-Dataset-Version": {
+            "description": "The dataset version served.",
+            "schema": {"type": "string"},
+        },
+        "ETag": {
+            "description": "Changes with the dataset; send If-None-Match for a 304.",
+            "schema": {"type": "string"},
+        },
+    }
+    # Integer key, as flask-smorest uses, so the two deep-merge.
+    return {"responses": {200: {"content": content, "headers": headers}}}
 
 
 def absolute_url(path: str, params: dict) -> str:
@@ -126,7 +141,7 @@ def item_schema_for(resource: Resource) -> type:
                 fields.String(validate=OneOfSuggesting(resource.fields)),
                 metadata={
                     "description": "Keep only these fields (comma list).",
-                    "example": resource.key,
+                    "example": [resource.key],
                 },
             ),
             "format": format_field(JSON_FORMATS),
@@ -195,12 +210,22 @@ def resource_blueprint(
     def list_view(self, args):
         return collection_response(resource, args, formats)
 
-    list_view.__doc__ = list_summary
+    list_view.__doc__ = (
+        f"{list_summary}\n\nA page of {resource.name} as JSON, or every matching row as CSV, "
+        "XLSX or NDJSON (`format=`, a path suffix such as "
+        f"`/v1/{resource.name}.csv`, or the Accept header). Filters may repeat or take a "
+        "comma list (ORed within a parameter, ANDed across parameters); `sort`, `fields` and "
+        "keyset paging (`cursor`, `page_size`) work as described at the top of this document."
+    )
 
     def item_view(self, args, **kwargs):
         return item_response(resource, kwargs[resource.key], args)
 
-    item_view.__doc__ = item_summary
+    item_view.__doc__ = (
+        f"{item_summary}\n\nThe whole {resource.kind}, with references resolved to "
+        "`{id, name}` pairs. A retired id answers 308 with its successor in Location; an "
+        "unknown id answers 404 naming the nearest known id."
+    )
 
     list_view = blp.doc(operationId=f"list_{resource.name}", **file_formats_doc(formats))(
         problem_responses(blp, 400, 406, 422)(

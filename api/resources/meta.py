@@ -11,6 +11,7 @@ from api.errors import Problem
 from api.params import QuerySchema, bounded_string
 from api.resources.base import json_response, problem_responses
 from api.schemas import Strict, d
+from dataset.vocabulary import load_vocabularies
 
 blp = Blueprint(
     "dataset",
@@ -102,6 +103,16 @@ class Term(Strict):
     definition = fields.String(required=True, **d("What it means.", "A monetary penalty."))
 
 
+Vocabularies = type(
+    "Vocabularies",
+    (Strict,),
+    {
+        name: fields.List(fields.Nested(Term), required=True, **d(f"The {name.replace('_', ' ')}."))
+        for name in load_vocabularies()
+    },
+)
+
+
 def releases() -> list[dict]:
     rows = db.query("SELECT version, released FROM releases ORDER BY position")
     return [dict(r) for r in rows]
@@ -114,7 +125,12 @@ class MetaView(MethodView):
     @blp.response(200, Meta, description="About the dataset served.")
     @blp.arguments(NoQuery, location="query")
     def get(self, args):
-        """About the dataset: version, build, checksum, licence, citation, counts"""
+        """About the dataset: version, build, checksum, licence, citation, counts
+
+        The dataset version served, when and from what it was built (with the SHA-256 of
+        the database file, to check a download against), its licence, how to cite it,
+        record counts, and every release.
+        """
         m = db.metadata()
         body = {
             "name": m["name"],
@@ -136,14 +152,14 @@ class MetaView(MethodView):
 class VocabulariesView(MethodView):
     @blp.doc(operationId="get_vocabularies")
     @problem_responses(blp, 400)
-    @blp.response(
-        200,
-        fields.Dict(keys=fields.String(), values=fields.List(fields.Nested(Term))),
-        description="Vocabulary name -> its values with definitions.",
-    )
+    @blp.response(200, Vocabularies, description="Each vocabulary's values with definitions.")
     @blp.arguments(NoQuery, location="query")
     def get(self, args):
-        """Every enum and topic, each with its definition"""
+        """Every enum and topic, each with its definition
+
+        The controlled vocabularies behind every enum field and filter: action types,
+        statuses, relations, kinds and topics, each value with a one-line definition.
+        """
         vocab = orjson.loads(db.metadata()["vocabularies"])
         body = {
             name: [{"value": v, "definition": text} for v, text in terms.items()]
@@ -163,7 +179,11 @@ class ChangesView(MethodView):
     @blp.response(200, Changes, description="What was added, changed and removed.")
     @blp.arguments(ChangesQuery, location="query")
     def get(self, args):
-        """Ids added, changed and removed since a dataset release"""
+        """Ids added, changed and removed since a dataset release
+
+        Compares the release named by `since` with the version served, by the content
+        hash of every record. An unknown release answers 422 listing the known ones.
+        """
         known = [r["version"] for r in releases()]
         since, current = args["since"], db.metadata()["version"]
         if since not in known:

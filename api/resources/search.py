@@ -55,7 +55,7 @@ class SearchQuery(QuerySchema):
         fields.String(validate=OneOfSuggesting(list(KINDS))),
         metadata={
             "description": "Limit to these kinds: action, statement, entity.",
-            "example": "action",
+            "example": ["action"],
         },
     )
     page_size = fields.Integer(
@@ -133,7 +133,12 @@ class Search(MethodView):
     @blp.response(200, page_schema(Hit, "HitPage"), description="Hits, most relevant first.")
     @blp.arguments(SearchQuery, location="query")
     def get(self, args):
-        """Search actions, statements and entities"""
+        """Search actions, statements and entities
+
+        Every word must match (porter stemming: `fines` finds `fine`); a trailing `*`
+        matches a prefix; FTS operators are treated as plain words. Hits are ordered by
+        relevance and carry a snippet with the matches marked `**like this**`.
+        """
         fmt = choose_format(args, COLLECTION_FORMATS)
         if fmt != "json":
             sql, params = _hits_sql(args, None, None)

@@ -105,7 +105,11 @@ class ActionStats(MethodView):
     @blp.response(200, page_schema(Group, "GroupPage"), description="One item per group.")
     @blp.arguments(StatsQuery, location="query")
     def get(self, args):
-        """Count and total actions per group"""
+        """Count and total actions per group
+
+        Counts and EUR/USD totals per year, jurisdiction, type, target or authority, under
+        any filter of `/v1/actions`. An action with several targets counts once for each.
+        """
         fmt = choose_format(args, COLLECTION_FORMATS)
         rows = group_rows(args)
         if fmt == "json":

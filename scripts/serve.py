@@ -1,0 +1,71 @@
+"""`policy-ledger serve`: gunicorn in front of the app (or Flask's
+development server with --dev).
+
+Settings, and why:
+- sync workers, 2 x cores + 1 by default: every request is a short,
+  CPU-bound SQLite read; processes use both cores without the GIL in the way.
+- preload_app: the app and the dataset's metadata (including the file's
+  sha256, used for ETags) are prepared once in the master, then forked.
+- limit_request_line / fields: long URLs are refused by gunicorn itself
+  (a 400) before they reach Python.
+- timeout 30 s: the longest legitimate request is a whole-dataset file
+  export; queries themselves are limited to QUERY_TIME_LIMIT.
+"""
+
+import multiprocessing
+from pathlib import Path
+
+GUNICORN_DEFAULTS = {
+    "worker_class": "sync",
+    "preload_app": True,
+    "timeout": 30,
+    "graceful_timeout": 10,
+    "keepalive": 5,
+    "limit_request_line": 4094,
+    "limit_request_fields": 50,
+    "limit_request_field_size": 8190,
+    "accesslog": "-",
+    "errorlog": "-",
+}
+
+
+def default_workers() -> int:
+    return multiprocessing.cpu_count() * 2 + 1
+
+
+def make_app(db: Path):
+    from api import create_app
+    from api import db as database
+
+    if not db.is_file():
+        raise SystemExit(f"no database at {db}: run `policy-ledger build --db {db}` first")
+    app = create_app({"DATABASE": str(db.resolve())})
+    with app.app_context():
+        database.metadata()  # read once in the master, inherited by every worker
+        database.close_thread_connections()  # never share a connection across fork
+    return app
+
+
+def serve(db: Path, host: str, port: int, workers: int | None, dev: bool) -> int:
+    app = make_app(db)
+    if dev:
+        app.run(host=host, port=port, debug=False)
+        return 0
+    from gunicorn.app.base import BaseApplication
+
+    class Server(BaseApplication):
+        def load_config(self):
+            settings = {
+                **GUNICORN_DEFAULTS,
+                "bind": f"{host}:{port}",
+                "workers": workers or default_workers(),
+            }
+            for key, value in settings.items():
+                self.cfg.set(key, value)
+
+        def load(self):
+            return app
+
+    print(f"Policy Ledger on http://{host}:{port}/ (docs at /docs, API at /v1/)", flush=True)
+    Server().run()
+    return 0

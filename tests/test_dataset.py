@@ -1,0 +1,79 @@
+"""The real dataset: valid, buildable, every published document in the
+documented shape, the seed documents cited, and its release recorded."""
+
+from pathlib import Path
+
+import orjson
+import pytest
+
+from api.schemas import Action, Entity, Jurisdiction, Source, Statement
+from dataset import DATASET_DIR
+from scripts.build import build_database
+from scripts.releases import read_releases
+from scripts.validate import validate_dataset
+
+SEEDS = DATASET_DIR.parent.parent / "shared" / "seeds"
+
+
+@pytest.fixture(scope="module")
+def real_db(tmp_path_factory) -> Path:
+    if not SEEDS.is_dir():
+        pytest.fail(f"the seed documents are expected at {SEEDS} (shared/ beside the repo)")
+    path = tmp_path_factory.mktemp("real") / "policy-ledger.db"
+    build_database(DATASET_DIR, path, SEEDS)
+    return path
+
+
+def test_real_dataset_validates():
+    dataset = validate_dataset(DATASET_DIR, SEEDS if SEEDS.is_dir() else None)
+    assert len(dataset.records["action"]) >= 40
+    assert len(dataset.records["statement"]) >= 12
+
+
+@pytest.mark.parametrize(
+    ("table", "schema"),
+    [
+        ("actions", Action),
+        ("statements", Statement),
+        ("entities", Entity),
+        ("jurisdictions", Jurisdiction),
+        ("sources", Source),
+    ],
+)
+def test_every_document_has_the_documented_shape(real_db, table, schema):
+    import sqlite3
+
+    conn = sqlite3.connect(real_db)
+    docs = [orjson.loads(row[0]) for row in conn.execute(f"SELECT doc FROM {table}")]
+    conn.close()
+    assert docs
+    errors = {doc.get("id", doc.get("code")): schema().validate(doc) for doc in docs}
+    assert {k: v for k, v in errors.items() if v} == {}
+
+
+def test_every_seed_document_is_cited():
+    dataset = validate_dataset(DATASET_DIR, SEEDS if SEEDS.is_dir() else None)
+    cited = {
+        c["source"]
+        for kind in ("action", "statement")
+        for rec in dataset.records[kind].values()
+        for c in rec["sources"]
+    }
+    assert {f"seed-00{i}" for i in range(5)} <= cited
+
+
+def test_every_action_type_is_used():
+    dataset = validate_dataset(DATASET_DIR, SEEDS if SEEDS.is_dir() else None)
+    from dataset.vocabulary import values
+
+    used = {a["type"] for a in dataset.records["action"].values()}
+    assert set(values("action_types")) <= used
+
+
+def test_dataset_version_is_released():
+    from scripts.releases import dataset_info
+
+    version = str(dataset_info(DATASET_DIR)["version"])
+    assert version in [r["version"] for r in read_releases(DATASET_DIR)], (
+        "run `policy-ledger release` after changing records and bumping the version"
+    )
