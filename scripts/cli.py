@@ -47,6 +47,20 @@ def cmd_build(args) -> int:
     return 0
 
 
+def cmd_check(args) -> int:
+    from scripts.check import run_check
+    from scripts.validate import InvalidDataset
+
+    try:
+        text, code = run_check(Path(args.dataset), _seeds_dir(args.seeds))
+    except InvalidDataset as exc:
+        for problem in exc.problems:
+            print(problem, file=sys.stderr)
+        return 1
+    print(text, end="")
+    return code
+
+
 def cmd_serve(args) -> int:
     from scripts.serve import serve
 
@@ -81,6 +95,8 @@ def main(argv: list[str] | None = None) -> int:
     sub.add_parser("validate", help="check every record; print all problems").set_defaults(
         func=cmd_validate
     )
+
+    sub.add_parser("check", help="print the data-quality report").set_defaults(func=cmd_check)
 
     build = sub.add_parser("build", help="validate and write the SQLite database")
     build.add_argument("--db", default=str(DEFAULT_DB), help="database file to (re)write")

@@ -77,3 +77,22 @@ def test_dataset_version_is_released():
     assert version in [r["version"] for r in read_releases(DATASET_DIR)], (
         "run `policy-ledger release` after changing records and bumping the version"
     )
+
+
+def test_quality_report_has_no_hard_errors():
+    from scripts.check import run_check
+
+    text, code = run_check(DATASET_DIR, SEEDS if SEEDS.is_dir() else None)
+    assert code == 0, text[text.index("## hard errors") :]
+    assert "actions citing a primary source" in text
+
+
+def test_quality_report_flags_problems_in_fixture():
+    from scripts.check import build_report
+    from tests.conftest import FIXTURE_DATASET, FIXTURE_SEEDS
+
+    report = build_report(validate_dataset(FIXTURE_DATASET, FIXTURE_SEEDS))
+    assert report.errors == []
+    assert report.warnings["statements without responds_to"] == ["eu-body-2019-01-02-initiative"]
+    assert "us-mt-governor" not in report.warnings["entities with no records"]
+    assert report.figures["actions citing a primary source"] == "6 of 8 (75%)"
