@@ -25,7 +25,7 @@ _IDENTIFIER = re.compile(r"^[a-z_][a-z0-9_]*$")
 IDENTIFIERS = frozenset(
     """
     actions action_targets action_topics action_related statements statement_topics
-    statement_responses entities jurisdictions sources citations search_documents
+    statement_responses statement_announcements entities jurisdictions sources citations search_documents
     search_documents_fts releases release_records retired_ids metadata
     id code type title summary date date_precision year effective_date end_date status
     jurisdiction authority scope amount_value amount_currency amount_eur amount_usd

@@ -159,6 +159,11 @@ class Action(Versions):
     responses = fields.List(
         fields.Nested(Reference), required=True, **d("Statements that answer this action.")
     )
+    announcements = fields.List(
+        fields.Nested(Reference),
+        required=True,
+        **d("Statements by the acting side that announce or defend this action."),
+    )
     sources = fields.List(fields.Nested(Citation), required=True, **d("Sources, with quotes."))
 
 
@@ -187,6 +192,11 @@ class Statement(Versions):
     topics = fields.List(fields.String(), required=True, **d("Topics.", ["data-protection"]))
     responds_to = fields.List(
         fields.Nested(Reference), required=True, **d("Actions this statement answers.")
+    )
+    announces = fields.List(
+        fields.Nested(Reference),
+        required=True,
+        **d("Actions of the speaker's own side that this statement announces or defends."),
     )
     sources = fields.List(fields.Nested(Citation), required=True, **d("Sources, with quotes."))
 
@@ -230,7 +240,15 @@ class Source(Versions):
     cited_by = fields.List(fields.Nested(CitedBy), required=True, **d("Records citing it."))
 
 
-def page_schema(item: type[Schema], name: str) -> type[Schema]:
+def selectable(schema: type[Schema]) -> Schema:
+    """`schema` as documented for a response that takes `fields=`: every field is
+    sent unless `fields=` names a subset, so no top-level field can be listed as
+    required (nested objects keep theirs). Loading a built document through the
+    class itself still requires every field (tests/test_dataset.py)."""
+    return schema(partial=True)
+
+
+def page_schema(item: type[Schema] | Schema, name: str) -> type[Schema]:
     return type(
         name,
         (Strict,),

@@ -129,6 +129,8 @@ class StatementSchema(DatedSchema):
     summary = text()
     topics = topics()
     responds_to = fields.List(fields.String(validate=slug), load_default=list)
+    # The speaker's own side: actions the statement announces or defends.
+    announces = fields.List(fields.String(validate=slug), load_default=list)
     sources = citations()
 
 

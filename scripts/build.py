@@ -151,6 +151,11 @@ def _create_tables(db: sqlite_utils.Database) -> None:
         pk=("statement_id", "action_id"),
         foreign_keys=[("statement_id", "statements", "id"), ("action_id", "actions", "id")],
     )
+    db["statement_announcements"].create(
+        {"statement_id": str, "action_id": str},
+        pk=("statement_id", "action_id"),
+        foreign_keys=[("statement_id", "statements", "id"), ("action_id", "actions", "id")],
+    )
     db["citations"].create(
         {"record_kind": str, "record_id": str, "position": int, "source_id": str, "quote": str},
         pk=("record_kind", "record_id", "position"),
@@ -198,6 +203,7 @@ INDEXES = {
     ],
     "statement_topics": [["topic", "statement_id"]],
     "statement_responses": [["action_id", "statement_id"]],
+    "statement_announcements": [["action_id", "statement_id"]],
     "entities": [["name", "id"], ["kind", "name"], ["jurisdiction", "name"], ["parent"]],
     "jurisdictions": [["name"], ["kind", "name"], ["parent"]],
     "sources": [["kind", "id"], ["published", "id"], ["publisher"]],
@@ -298,7 +304,7 @@ def _fill(db: sqlite_utils.Database, dataset: Dataset, docs: DocumentBuilder) ->
     db["action_topics"].insert_all(topics, ignore=True)
     db["action_related"].insert_all(related, ignore=True)
 
-    statement_rows, s_topics, responses = [], [], []
+    statement_rows, s_topics, responses, announced = [], [], [], []
     for key in sorted(recs["statement"]):
         d = docs.statement(key)
         statement_rows.append(
@@ -325,9 +331,11 @@ def _fill(db: sqlite_utils.Database, dataset: Dataset, docs: DocumentBuilder) ->
         )
         s_topics += [{"statement_id": key, "topic": t} for t in d["topics"]]
         responses += [{"statement_id": key, "action_id": a["id"]} for a in d["responds_to"]]
+        announced += [{"statement_id": key, "action_id": a["id"]} for a in d["announces"]]
     db["statements"].insert_all(statement_rows)
     db["statement_topics"].insert_all(s_topics, ignore=True)
     db["statement_responses"].insert_all(responses, ignore=True)
+    db["statement_announcements"].insert_all(announced, ignore=True)
 
     db["citations"].insert_all(
         {

@@ -77,8 +77,8 @@ def build_report(dataset: Dataset) -> Report:
         if a["status"] in ("lifted", "revoked", "expired") and not a["end_date"]:
             w[f"actions {a['status']} without end_date"].append(key)
     for key, s in sorted(statements.items()):
-        if not s["responds_to"]:
-            w["statements without responds_to"].append(key)
+        if not s["responds_to"] and not s["announces"]:
+            w["statements linked to no action (neither responds_to nor announces)"].append(key)
     used = Counter()
     for a in actions.values():
         used.update([a["authority"], *a["targets"]])

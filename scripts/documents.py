@@ -17,9 +17,12 @@ class DocumentBuilder:
         self.records = dataset.records
         self.history = history
         self.responses = defaultdict(list)  # action id -> statement ids
+        self.announcements = defaultdict(list)  # action id -> statement ids
         for sid, statement in sorted(self.records["statement"].items()):
             for action_id in statement["responds_to"]:
                 self.responses[action_id].append(sid)
+            for action_id in statement["announces"]:
+                self.announcements[action_id].append(sid)
         self.referenced_by = defaultdict(list)  # action id -> [(relation, other id)]
         for aid, action in sorted(self.records["action"].items()):
             for rel in action["related"]:
@@ -109,6 +112,7 @@ class DocumentBuilder:
                 for relation, other in self.referenced_by[key]
             ],
             "responses": [self.statement_ref(s) for s in self.responses[key]],
+            "announcements": [self.statement_ref(s) for s in self.announcements[key]],
             "sources": self.sources(a["sources"]),
             **self.versions("action", key),
         }
@@ -128,6 +132,7 @@ class DocumentBuilder:
             "summary": s["summary"],
             "topics": s["topics"],
             "responds_to": [self.action_ref(a) for a in s["responds_to"]],
+            "announces": [self.action_ref(a) for a in s["announces"]],
             "sources": self.sources(s["sources"]),
             **self.versions("statement", key),
         }

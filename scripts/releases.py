@@ -17,8 +17,10 @@ HASHED_KINDS = ("action", "statement", "entity", "jurisdiction", "source")
 
 
 def _canonical(value):
+    # Empty and absent are the same record: a field added to the schema with an
+    # empty default must not mark every record as changed.
     if isinstance(value, dict):
-        return {k: _canonical(v) for k, v in value.items()}
+        return {k: _canonical(v) for k, v in value.items() if v not in (None, [], {})}
     if isinstance(value, list):
         return [_canonical(v) for v in value]
     if hasattr(value, "isoformat"):

@@ -115,8 +115,9 @@ def _check_references(dataset: Dataset, problems: list[Problem]) -> None:
         ref("statement", key, "speaker", s["speaker"], "entity")
         ref("statement", key, "on_behalf_of", s["on_behalf_of"], "entity")
         ref("statement", key, "jurisdiction", s["jurisdiction"], "jurisdiction")
-        for i, action in enumerate(s["responds_to"]):
-            ref("statement", key, f"responds_to.{i}", action, "action")
+        for link in ("responds_to", "announces"):
+            for i, action in enumerate(s[link]):
+                ref("statement", key, f"{link}.{i}", action, "action")
     for key, e in dataset.records["entity"].items():
         ref("entity", key, "jurisdiction", e["jurisdiction"], "jurisdiction")
         ref("entity", key, "parent", e["parent"], "entity")

@@ -2,7 +2,7 @@
 
 from api.listing import Filter, Resource
 from api.resources.base import COLLECTION_FORMATS, resource_blueprint
-from api.schemas import Action
+from api.schemas import Action, selectable
 
 ACTIONS = Resource(
     name="actions",
@@ -31,6 +31,7 @@ ACTIONS = Resource(
         "related",
         "referenced_by",
         "responses",
+        "announcements",
         "sources",
         "first_seen",
         "last_changed",
@@ -43,6 +44,7 @@ ACTIONS = Resource(
         "related": "related",
         "referenced_by": "related",
         "responses": "refs",
+        "announcements": "refs",
         "sources": "sources",
     },
     sorts={
@@ -135,7 +137,7 @@ ACTIONS = Resource(
 
 blp = resource_blueprint(
     ACTIONS,
-    Action,
+    selectable(Action),
     description="Government actions: fines, bans, restrictions, executive orders, laws, court "
     "rulings, investigations, lawsuits, settlements, sanctions, guidance and "
     "initiatives.",

@@ -2,7 +2,7 @@
 
 from api.listing import Filter, Resource
 from api.resources.base import COLLECTION_FORMATS, resource_blueprint
-from api.schemas import Statement
+from api.schemas import Statement, selectable
 
 STATEMENTS = Resource(
     name="statements",
@@ -24,6 +24,7 @@ STATEMENTS = Resource(
         "summary",
         "topics",
         "responds_to",
+        "announces",
         "sources",
         "first_seen",
         "last_changed",
@@ -33,6 +34,7 @@ STATEMENTS = Resource(
         "speaker": "ref",
         "on_behalf_of": "ref",
         "responds_to": "refs",
+        "announces": "refs",
         "sources": "sources",
     },
     sorts={"date": ("date", False), "title": ("title", False), "id": ("id", False)},
@@ -58,6 +60,12 @@ STATEMENTS = Resource(
             "Id of an action the statement answers.",
             "ie-dpc-2025-05-02-tiktok-transfers-fine",
             link=("statement_responses", "statement_id", "action_id"),
+        ),
+        Filter(
+            "announces",
+            "Id of an action the statement announces or defends.",
+            "us-commerce-2019-05-15-huawei-entity-list",
+            link=("statement_announcements", "statement_id", "action_id"),
         ),
         Filter(
             "topic",
@@ -90,7 +98,7 @@ STATEMENTS = Resource(
 
 blp = resource_blueprint(
     STATEMENTS,
-    Statement,
+    selectable(Statement),
     description="Statements by governments, regulators, legislators and companies that "
     "announce, defend or answer actions, each with a verbatim quote.",
     list_summary="List statements",
