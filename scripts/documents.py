@@ -27,6 +27,17 @@ class DocumentBuilder:
         for aid, action in sorted(self.records["action"].items()):
             for rel in action["related"]:
                 self.referenced_by[rel["id"]].append((rel["relation"], aid))
+        # Indexes computed once, so that each document costs what its own
+        # links cost (the synthetic million-record datasets depend on it).
+        self.cited_by = defaultdict(list)  # source id -> [(kind, record id)]
+        self.per_jurisdiction = Counter()  # (kind, code) -> records
+        for kind in ("action", "statement"):
+            for rid, rec in sorted(self.records[kind].items()):
+                for source in dict.fromkeys(c["source"] for c in rec["sources"]):
+                    self.cited_by[source].append((kind, rid))
+                self.per_jurisdiction[(kind, rec["jurisdiction"])] += 1
+        for entity in self.records["entity"].values():
+            self.per_jurisdiction[("entity", entity["jurisdiction"])] += 1
 
     # references -----------------------------------------------------------
     def entity_ref(self, key):
@@ -167,21 +178,17 @@ class DocumentBuilder:
             "name": j["name"],
             "kind": j["kind"],
             "parent": self.jurisdiction_ref(j["parent"]),
-            "actions": sum(a["jurisdiction"] == code for a in self.records["action"].values()),
-            "statements": sum(
-                s["jurisdiction"] == code for s in self.records["statement"].values()
-            ),
-            "entities": sum(e["jurisdiction"] == code for e in self.records["entity"].values()),
+            "actions": self.per_jurisdiction[("action", code)],
+            "statements": self.per_jurisdiction[("statement", code)],
+            "entities": self.per_jurisdiction[("entity", code)],
             **self.versions("jurisdiction", code),
         }
 
     def source(self, key):
         s = self.records["source"][key]
         cited_by = [
-            {"kind": kind, "id": rid, "name": rec["title"]}
-            for kind in ("action", "statement")
-            for rid, rec in sorted(self.records[kind].items())
-            if any(c["source"] == key for c in rec["sources"])
+            {"kind": kind, "id": rid, "name": self.records[kind][rid]["title"]}
+            for kind, rid in self.cited_by[key]
         ]
         return {
             "id": key,

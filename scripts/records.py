@@ -7,8 +7,11 @@ import yaml
 
 from dataset.schema import RECORD_KINDS
 
+# libyaml's parser when installed (several times faster), else PyYAML's own.
+_BaseLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
-class _Loader(yaml.SafeLoader):
+
+class _Loader(_BaseLoader):
     """A safe loader that leaves dates as strings, so the marshmallow
     schemas see exactly what the author wrote and report bad dates."""
 

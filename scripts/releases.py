@@ -10,6 +10,8 @@ import json
 from datetime import UTC, datetime
 from pathlib import Path
 
+import orjson
+
 from scripts.records import load_yaml
 
 RELEASES = "releases"
@@ -31,8 +33,9 @@ def _canonical(value):
 
 
 def content_hash(record: dict) -> str:
-    text = json.dumps(_canonical(record), sort_keys=True, ensure_ascii=False)
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
+    return hashlib.sha256(
+        orjson.dumps(_canonical(record), option=orjson.OPT_SORT_KEYS)
+    ).hexdigest()[:16]
 
 
 def manifest_of(dataset) -> dict[str, dict[str, str]]:
