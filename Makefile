@@ -22,6 +22,10 @@ node_modules/.bin/spectral: package.json
 	npm ci --silent --no-audit --no-fund
 	touch $@
 
+# The browser tests drive Debian's Chromium (Playwright's own download is not used).
+/usr/bin/chromium:
+	apt-get update -qq && apt-get install -y -qq chromium
+
 validate: install
 	$(BIN)/policy-ledger validate
 
@@ -41,7 +45,7 @@ release: install
 openapi: install
 	$(BIN)/policy-ledger openapi --out openapi/openapi.json
 
-test: install node_modules/.bin/spectral
+test: install node_modules/.bin/spectral /usr/bin/chromium
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/pytest

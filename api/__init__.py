@@ -5,7 +5,7 @@ import os
 from http import HTTPStatus
 from pathlib import Path
 
-from flask import Flask, redirect
+from flask import Flask
 from flask_cors import CORS
 from flask_smorest import Api
 from werkzeug.exceptions import HTTPException
@@ -41,9 +41,18 @@ ORed, parameters are ANDed. An unknown parameter is refused with the nearest kno
 `If-None-Match` for a `304`), `Cache-Control: public`, and `X-Dataset-Version`.
 CORS is open (`*`) for GET.
 
-**Limits.** Each query has a time limit (`QUERY_TIME_LIMIT`, 2 s by default; past it
-the answer is a 400 problem asking for a narrower query); parameter values are at most
-500 characters.
+**Limits.** Each is answered with a problem+json that says which limit and what to do.
+- Query time: 2 s per query (`QUERY_TIME_LIMIT`); past it, a 400 `query-took-too-long`.
+- Page size: `page_size` is 1–500; file formats (CSV, XLSX, NDJSON) hold every matching
+  row, streamed, with no row limit (XLSX is written row by row to disk, not in memory).
+- Parameter values: at most 500 characters each (422 naming the parameter); control
+  characters (such as `%00`) are refused; a parameter that takes one value may not repeat.
+- Address length: the path and query string together at most 4,096 characters (414
+  naming the longest part). The server refuses request lines past 8,190 bytes and more
+  than 50 headers of at most 8,190 bytes each before the app sees them.
+- Rate: per client address, 100 requests a second and 3,000 a minute by default (the
+  operator may change it); past it, a 429 `too-many-requests` with `Retry-After` (seconds).
+  Bulk users: the downloads and file formats give the whole dataset in one request.
 """
 
 
@@ -113,11 +122,12 @@ def create_app(test_config: dict | None = None) -> Flask:
     else:
         app.config.from_mapping(test_config)
 
-    from api import errors, http
+    from api import errors, http, limits
     from api.db import QueryTimeout
     from api.docs import bp as docs_bp
     from api.resources import (
         actions,
+        downloads,
         entities,
         jurisdictions,
         meta,
@@ -128,9 +138,20 @@ def create_app(test_config: dict | None = None) -> Flask:
     )
 
     api.init_app(app)
-    for module in (actions, statements, entities, jurisdictions, sources, search, stats, meta):
+    for module in (
+        actions,
+        statements,
+        entities,
+        jurisdictions,
+        sources,
+        search,
+        stats,
+        meta,
+        downloads,
+    ):
         api.register_blueprint(module.blp)
     app.register_blueprint(docs_bp)
+    limits.init_app(app)  # first before_request: a refused request costs nothing
     http.init_app(app)
     CORS(
         app,
@@ -153,8 +174,8 @@ def create_app(test_config: dict | None = None) -> Flask:
 
     app.register_error_handler(Exception, errors.handle_unexpected)
 
-    @app.get("/")
-    def home():
-        return redirect("/docs")
+    from api import web
+
+    web.init_app(app)  # the pages for people, with `/` as the home page
 
     return app

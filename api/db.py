@@ -25,8 +25,10 @@ _IDENTIFIER = re.compile(r"^[a-z_][a-z0-9_]*$")
 IDENTIFIERS = frozenset(
     """
     actions action_targets action_topics action_related statements statement_topics
-    statement_responses statement_announcements entities jurisdictions sources citations search_documents
-    search_documents_fts releases release_records retired_ids metadata
+    statement_responses statement_announcements entities jurisdictions sources citations
+    search_documents search_documents_fts releases release_records retired_ids metadata
+    actions_documents statements_documents entities_documents jurisdictions_documents
+    sources_documents csv
     id code type title summary date date_precision year effective_date end_date status
     jurisdiction authority scope amount_value amount_currency amount_eur amount_usd
     first_seen last_changed doc action_id entity_id topic relation related_id

@@ -20,6 +20,7 @@ import xlsxwriter
 from flask import Response, request, stream_with_context
 
 from api.errors import Problem
+from dataset.published import flat_columns, flatten, neutralise
 
 MIMETYPES = {
     "json": "application/json",
@@ -30,7 +31,6 @@ MIMETYPES = {
 }
 FILE_FORMATS = ("csv", "xlsx", "ndjson")
 SUFFIX_ENV_KEY = "policy_ledger.format_suffix"
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 
@@ -66,71 +66,7 @@ def choose_format(args: dict, offered: Iterable[str]) -> str:
     return "json"
 
 
-# --- flattening ------------------------------------------------------------
-def flat_columns(resource) -> list[str]:
-    columns = []
-    for name in resource.fields:
-        shape = resource.shapes.get(name, "scalar")
-        if shape in ("ref", "refs"):
-            columns += [f"{name}_id", f"{name}_name"]
-        elif shape == "code_ref":
-            columns += [f"{name}_code", f"{name}_name"]
-        elif shape == "amount":
-            columns += [
-                "amount_value",
-                "amount_currency",
-                "amount_eur",
-                "amount_usd",
-                "amount_fx_date",
-            ]
-        elif shape == "sources":
-            columns += ["source_urls", "source_titles"]
-        else:
-            columns.append(name)
-    return columns
-
-
-def _join(values) -> str:
-    return "; ".join(str(v) for v in values if v not in (None, ""))
-
-
-def flatten(resource, doc: dict) -> dict:
-    row = {}
-    for name in resource.fields:
-        value = doc.get(name)
-        shape = resource.shapes.get(name, "scalar")
-        if shape == "ref":
-            row[f"{name}_id"] = (value or {}).get("id")
-            row[f"{name}_name"] = (value or {}).get("name")
-        elif shape == "code_ref":
-            row[f"{name}_code"] = (value or {}).get("code")
-            row[f"{name}_name"] = (value or {}).get("name")
-        elif shape == "refs":
-            row[f"{name}_id"] = _join(v["id"] for v in value or [])
-            row[f"{name}_name"] = _join(v["name"] for v in value or [])
-        elif shape == "amount":
-            amount = value or {}
-            for part in ("value", "currency", "eur", "usd", "fx_date"):
-                row[f"amount_{part}"] = amount.get(part)
-        elif shape == "sources":
-            row["source_urls"] = _join(s.get("url") for s in value or [])
-            row["source_titles"] = _join(s.get("title") for s in value or [])
-        elif shape == "related":
-            row[name] = _join(f"{r['relation']}: {r['id']}" for r in value or [])
-        elif isinstance(value, list):
-            row[name] = _join(value)
-        else:
-            row[name] = value
-    return row
-
-
-def neutralise(value):
-    """Make text that a spreadsheet would evaluate inert; leave numbers alone."""
-    if isinstance(value, str) and value.startswith(_FORMULA_START):
-        return "'" + value
-    return value
-
-
+# --- flattening: dataset/published.py owns the columns; re-exported here --------
 def selected_columns(resource, wanted: list[str] | None) -> list[str]:
     columns = flat_columns(resource)
     if not wanted:
@@ -151,7 +87,7 @@ def _only(resource, name):
 
 # --- files -------------------------------------------------------------------
 def filename(resource_name: str, args: dict, version: str, fmt: str) -> str:
-    skip = {"sort", "page_size", "cursor", "format", "fields"}
+    skip = {"sort", "page_size", "cursor", "format", "fields", "bom"}
     parts = []
     for key in sorted(args):
         if key in skip or args[key] in (None, [], ""):
@@ -164,17 +100,34 @@ def filename(resource_name: str, args: dict, version: str, fmt: str) -> str:
 
 
 def file_response(
-    fmt: str, resource, docs: Iterator[dict], wanted, name: str, about: dict
+    fmt: str, resource, docs: Iterator[dict], wanted, name: str, about: dict, *, bom=False
 ) -> Response:
     columns = selected_columns(resource, wanted)
     if fmt == "csv":
-        body = _csv_chunks(resource, docs, columns, bom=about.get("bom", False))
+        body = _csv_chunks(resource, docs, columns, bom=bom)
     elif fmt == "ndjson":
         body = _ndjson_chunks(docs, wanted)
     else:
         body = _xlsx_chunks(resource, docs, columns, about)
     mimetype = MIMETYPES[fmt]  # Flask adds "; charset=utf-8" to text/csv
     response = Response(stream_with_context(body), mimetype=mimetype)
+    response.headers["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+def csv_lines_response(header: str, lines: Iterator[str], name: str, *, bom=False) -> Response:
+    """Stream pre-rendered CSV lines (written at build time) behind a header."""
+
+    def chunks():
+        chunk = ["\ufeff" + header if bom else header]
+        for line in lines:
+            chunk.append(line)
+            if len(chunk) >= 1000:
+                yield "".join(chunk)
+                chunk = []
+        yield "".join(chunk)
+
+    response = Response(stream_with_context(chunks()), mimetype=MIMETYPES["csv"])
     response.headers["Content-Disposition"] = f'attachment; filename="{name}"'
     return response
 
@@ -207,14 +160,14 @@ def _ndjson_chunks(docs, wanted) -> Iterator[bytes]:
     yield b"".join(chunk)
 
 
-def _xlsx_chunks(resource, docs, columns, about) -> Iterator[bytes]:
-    # constant_memory writes each row to disk as it goes, so memory stays flat;
-    # the finished workbook is then streamed from the temporary file.
-    fd, path = tempfile.mkstemp(suffix=".xlsx")
-    os.close(fd)
-    try:
-        book = xlsxwriter.Workbook(
-            path,
+class Workbook:
+    """An XLSX written row by row (constant memory): typed cells, a bold frozen
+    header with an autofilter, sensible widths, and an "About" sheet. Used for
+    one answer's file and for the whole-dataset download alike."""
+
+    def __init__(self, path):
+        self.book = xlsxwriter.Workbook(
+            str(path),
             {
                 "constant_memory": True,
                 "strings_to_numbers": False,
@@ -222,29 +175,43 @@ def _xlsx_chunks(resource, docs, columns, about) -> Iterator[bytes]:
                 "strings_to_urls": False,
             },
         )
-        header = book.add_format({"bold": True, "bg_color": "#E8EEF4", "border": 1})
-        date_format = book.add_format({"num_format": "yyyy-mm-dd"})
-        sheet = book.add_worksheet(resource.name[:31])
-        widths = [min(max(len(c) + 2, 10), 60) for c in columns]
-        for col, width in enumerate(widths):
-            sheet.set_column(col, col, width)
+        self.header = self.book.add_format({"bold": True, "bg_color": "#E8EEF4", "border": 1})
+        self.dates = self.book.add_format({"num_format": "yyyy-mm-dd"})
+
+    def about(self, pairs) -> None:
+        sheet = self.book.add_worksheet("About")
+        sheet.set_column(0, 0, 18)
+        sheet.set_column(1, 1, 100)
+        for i, (key, value) in enumerate(pairs):
+            sheet.write_string(i, 0, key, self.header)
+            sheet.write_string(i, 1, str(value))
+
+    def table(self, name: str, columns: list[str], rows: Iterable[dict]) -> None:
+        """One sheet: a header of `columns`, then each flat row (a dict)."""
+        sheet = self.book.add_worksheet(name[:31])
+        for col, column in enumerate(columns):
+            sheet.set_column(col, col, min(max(len(column) + 2, 10), 60))
+            sheet.write_string(0, col, column, self.header)
         sheet.freeze_panes(1, 0)
-        for col, name in enumerate(columns):
-            sheet.write_string(0, col, name, header)
-        rows = 0
-        for rows, doc in enumerate(docs, start=1):
-            flat = flatten(resource, doc)
-            for col, name in enumerate(columns):
-                _write_cell(sheet, rows, col, flat.get(name), date_format)
-        sheet.autofilter(0, 0, max(rows, 1), len(columns) - 1)
-        notes = book.add_worksheet("About")
-        notes.set_column(0, 0, 18)
-        notes.set_column(1, 1, 100)
-        for i, (key, value) in enumerate(about.items()):
-            if key == "bom":
-                continue
-            notes.write_string(i, 0, key, header)
-            notes.write_string(i, 1, str(value))
+        count = 0
+        for count, row in enumerate(rows, start=1):
+            for col, column in enumerate(columns):
+                write_cell(sheet, count, col, row.get(column), self.dates)
+        sheet.autofilter(0, 0, max(count, 1), len(columns) - 1)
+
+    def close(self) -> None:
+        self.book.close()
+
+
+def _xlsx_chunks(resource, docs, columns, about) -> Iterator[bytes]:
+    # constant_memory writes each row to disk as it goes, so memory stays flat;
+    # the finished workbook is then streamed from the temporary file.
+    fd, path = tempfile.mkstemp(suffix=".xlsx")
+    os.close(fd)
+    try:
+        book = Workbook(path)
+        book.table(resource.name, columns, (flatten(resource, doc) for doc in docs))
+        book.about(about.items())
         book.close()
         with open(path, "rb") as f:
             while block := f.read(1 << 16):
@@ -253,7 +220,7 @@ def _xlsx_chunks(resource, docs, columns, about) -> Iterator[bytes]:
         os.unlink(path)
 
 
-def _write_cell(sheet, row, col, value, date_format):
+def write_cell(sheet, row, col, value, date_format):
     if value is None or value == "":
         return
     if isinstance(value, bool):

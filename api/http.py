@@ -6,7 +6,9 @@ import hashlib
 from flask import Flask, request
 
 from api import db
+from api.errors import problem_response
 from api.formats import MIMETYPES, SUFFIX_ENV_KEY
+from api.params import MAX_URL_LENGTH
 
 SUFFIXES = tuple(f".{fmt}" for fmt in MIMETYPES)
 CACHE_CONTROL = "public, max-age=300"
@@ -47,8 +49,33 @@ def _etag() -> str:
     return hashlib.sha256(variant.encode("utf-8")).hexdigest()[:32]
 
 
+def refuse_long_urls():
+    """A request target past MAX_URL_LENGTH is a 414 that names its longest
+    parameter (or the path), before any routing or query."""
+    environ = request.environ
+    target = environ.get("RAW_URI") or environ.get("REQUEST_URI")
+    if target is None:
+        target = environ.get("PATH_INFO", "") + "?" + environ.get("QUERY_STRING", "")
+    if len(target) <= MAX_URL_LENGTH:
+        return None
+    lengths = {"path": len(request.path)}
+    for name, value in request.args.items(multi=True):
+        lengths[name] = max(lengths.get(name, 0), len(name) + len(value))
+    longest = max(lengths, key=lengths.get)
+    return problem_response(
+        414,
+        "URI Too Long",
+        f"This address is {len(target)} characters long; the limit is {MAX_URL_LENGTH}. "
+        f"Its longest part is {longest!r}. Ask for less in one request, or download the "
+        "whole collection as a file.",
+        slug="uri-too-long",
+        errors={longest: [f"the whole address may hold at most {MAX_URL_LENGTH} characters"]},
+    )
+
+
 def init_app(app: Flask) -> None:
     app.wsgi_app = FormatSuffixMiddleware(app.wsgi_app)
+    app.before_request(refuse_long_urls)
 
     @app.before_request
     def answer_not_modified():

@@ -9,6 +9,7 @@ page costs what the first does; it never uses OFFSET.
 
 import base64
 import binascii
+import math
 from dataclasses import dataclass, field
 
 import orjson
@@ -48,7 +49,9 @@ class Resource:
     key: str  # primary key column: id or code
     kind: str  # singular: action
     fields: tuple[str, ...]  # top-level fields of the published document
-    sorts: dict[str, tuple[str, bool]]  # sort name -> (column, nullable)
+    # sort name -> (column, SQL literal standing in for a missing value, or None
+    # when the column is never null); the build indexes the same expression.
+    sorts: dict[str, tuple[str, str | None]]
     default_sort: str
     filters: tuple[Filter, ...] = ()
     search_kind: str | None = None  # the `kind` in search_documents for `q`
@@ -131,17 +134,22 @@ class SortPlan:
 
 def sort_plan(resource: Resource, sort: str) -> SortPlan:
     descending = sort.startswith("-")
-    column, nullable = resource.sorts[sort.lstrip("-")]
+    column, missing = resource.sorts[sort.lstrip("-")]
     col, key = _col(column), _col(resource.key)
     if column == resource.key:
         expressions = (key,)
-    elif nullable:
-        # Missing values sort last either way; COALESCE keeps the row value comparable.
-        flag = f"({col} IS NOT NULL)" if descending else f"({col} IS NULL)"
-        expressions = (flag, f"COALESCE({col}, 0)", key)
+    elif missing is not None:
+        # A missing value sorts as the lowest (first ascending, last descending);
+        # COALESCE keeps the keyset comparable, and an index on this exact
+        # expression keeps the sort off a temporary B-tree.
+        expressions = (f"COALESCE({col}, {MISSING_SORT_VALUES[missing]})", key)
     else:
         expressions = (col, key)
     return SortPlan(sort, descending, expressions)
+
+
+# The only literals a sort expression may carry (checked, like identifiers).
+MISSING_SORT_VALUES = {"lowest number": "-1e308", "empty text": "''"}
 
 
 def encode_cursor(plan: SortPlan, keys: list) -> str:
@@ -166,10 +174,22 @@ def decode_cursor(plan: SortPlan, token: str) -> list:
         not isinstance(decoded, list)
         or len(decoded) != len(plan.expressions) + 1
         or decoded[0] != plan.name
-        or not all(isinstance(v, str | int | float) for v in decoded[1:])
+        or not all(_bindable(v) for v in decoded[1:])
     ):
         raise bad
     return decoded[1:]
+
+
+def _bindable(value) -> bool:
+    """A keyset value SQLite can bind: text, a finite real, or a 64-bit integer
+    (a tampered cursor may carry 2**63, which sqlite3 refuses to bind)."""
+    if isinstance(value, bool):
+        return False
+    if isinstance(value, int):
+        return -(2**63) <= value < 2**63
+    if isinstance(value, float):
+        return math.isfinite(value)
+    return isinstance(value, str)
 
 
 @dataclass
@@ -179,12 +199,26 @@ class Page:
     next_cursor: str | None
 
 
-def select_sql(resource: Resource, args: dict, *, columns: str = "doc") -> tuple[str, list]:
-    """The full ordered query for a collection (no paging): used by file exports."""
+def documents_table(resource: Resource) -> str:
+    """Where a resource's published documents (and CSV lines) are stored."""
+    return _col(f"{resource.table}_documents")
+
+
+def select_sql(resource: Resource, args: dict, *, column: str = "doc") -> tuple[str, list]:
+    """The full ordered query for a collection (no paging), yielding each
+    record's document (or its pre-rendered CSV line): used by file exports.
+
+    The narrow table is filtered and walked in order; each row's document is
+    then looked up by key, so the scan never reads the large documents."""
     conditions, params = where_clause(resource, args)
     plan = sort_plan(resource, args["sort"])
     where = f" WHERE {' AND '.join(conditions)}" if conditions else ""
-    return f"SELECT {columns} FROM {_col(resource.table)}{where} ORDER BY {plan.order_by}", params
+    table, key, value = _col(resource.table), _col(resource.key), _col(column)
+    document = f"(SELECT d.{value} FROM {documents_table(resource)} d WHERE d.id = {table}.{key})"
+    return (
+        f"SELECT {document} FROM {table}{where} ORDER BY {plan.order_by}",
+        params,
+    )
 
 
 def fetch_page(resource: Resource, args: dict) -> Page:
@@ -204,8 +238,17 @@ def fetch_page(resource: Resource, args: dict) -> Page:
     where = f" WHERE {' AND '.join(page_conditions)}" if page_conditions else ""
     key_columns = ", ".join(f"{e} AS k{i}" for i, e in enumerate(plan.expressions))
     size = args["page_size"]
+    # The page is chosen on the narrow table; only its documents are read.
+    page = (
+        f"SELECT {_col(resource.key)} AS page_key, {key_columns} FROM {table}{where} "
+        f"ORDER BY {plan.order_by} LIMIT ?"
+    )
+    order = ", ".join(
+        f"p.k{i}" + (" DESC" if plan.descending else "") for i in range(len(plan.expressions))
+    )
     rows = db.query(
-        f"SELECT doc, {key_columns} FROM {table}{where} ORDER BY {plan.order_by} LIMIT ?",
+        f"SELECT d.doc AS doc, p.* FROM ({page}) p JOIN {documents_table(resource)} d "
+        f"ON d.id = p.page_key ORDER BY {order}",
         [*page_params, size + 1],
     )
     next_cursor = None

@@ -3,6 +3,7 @@ schema built from a resource declaration, and the checks webargs does not
 make (unknown and repeated parameters, with the nearest name suggested)."""
 
 import difflib
+import re
 
 from marshmallow import (
     EXCLUDE,
@@ -17,8 +18,13 @@ from marshmallow import (
 from api.errors import Problem, unknown_parameters
 
 MAX_VALUE_LENGTH = 500
+# The request target (path and query string, as sent). Well under gunicorn's
+# limit_request_line (8190), so the app answers it as a problem, not gunicorn.
+MAX_URL_LENGTH = 4096
 MAX_PAGE_SIZE = 500
 DEFAULT_PAGE_SIZE = 50
+# C0 and C1 control characters and DEL: never part of a real value.
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 
 
 class OneOfSuggesting(validate.Validator):
@@ -61,6 +67,15 @@ class QuerySchema(Schema):
     class Meta:
         unknown = EXCLUDE
 
+    # (low, high) parameter pairs that must be in order, e.g. date_from/date_to.
+    RANGES: tuple[tuple[str, str], ...] = ()
+
+    @validates_schema
+    def ranges_in_order(self, data, **kwargs):
+        for low, high in self.RANGES:
+            if low in data and high in data and data[low] > data[high]:
+                raise ValidationError(f"{low} is after {high}", low)
+
     @pre_load(pass_collection=False)
     def refuse_unknown_and_repeated(self, data, **kwargs):
         multidict = getattr(data, "data", data)  # webargs' MultiDictProxy wraps the args
@@ -70,6 +85,18 @@ class QuerySchema(Schema):
         if unknown:
             raise unknown_parameters(unknown, known)
         getlist = getattr(multidict, "getlist", None)
+        values = getlist if getlist else (lambda n: [multidict[n]])
+        broken = sorted(n for n in names if any(_CONTROL.search(str(v)) for v in values(n)))
+        if broken:
+            # A NUL would cut an FTS5 query short inside SQLite; no parameter
+            # legitimately holds a control character, so refuse them all.
+            raise Problem(
+                422,
+                "Invalid parameter",
+                " ".join(f"{n}: contains a control character (such as %00)." for n in broken),
+                slug="invalid-parameter",
+                errors={n: ["contains a control character"] for n in broken},
+            )
         if getlist:
             repeated = [
                 n for n in names if len(getlist(n)) > 1 and not isinstance(known[n], fields.List)
@@ -94,7 +121,8 @@ def paging_fields(resource) -> dict[str, fields.Field]:
             validate=OneOfSuggesting(sorts),
             metadata={
                 "description": f"Sort by a field; prefix with `-` for descending. "
-                f"One of: {', '.join(sorts)}.",
+                f"One of: {', '.join(sorts)}. Ties are broken by id; records without a "
+                "value (e.g. no amount) sort first ascending and last descending.",
                 "example": resource.default_sort,
             },
         ),
@@ -138,6 +166,17 @@ def format_field(formats) -> fields.String:
     )
 
 
+def bom_field() -> fields.Boolean:
+    return fields.Boolean(
+        load_default=False,
+        metadata={
+            "description": "CSV only: start the file with a UTF-8 byte-order mark, so that "
+            "older Excel versions read accents correctly.",
+            "example": True,
+        },
+    )
+
+
 def filter_field(f) -> fields.Field:
     """The marshmallow field for one declared filter."""
     meta = {"description": f.description, "example": f.example}
@@ -156,18 +195,12 @@ def filter_field(f) -> fields.Field:
     return CommaList(inner, metadata={**meta, "example": [f.example]})
 
 
-def _ranges_in_order(self, data, **kwargs):
-    for low, high in self.RANGES:
-        if low in data and high in data and data[low] > data[high]:
-            raise ValidationError(f"{low} is after {high}", low)
-
-
 def query_schema(resource, formats) -> type[Schema]:
     """Build the query-parameter schema of a collection from its declaration."""
     attrs: dict = {f.name: filter_field(f) for f in resource.filters}
     attrs.update(paging_fields(resource))
     attrs["format"] = format_field(formats)
+    attrs["bom"] = bom_field()
     attrs["RANGES"] = resource.ranges
-    attrs["ranges_in_order"] = validates_schema(_ranges_in_order)
     name = "".join(p.capitalize() for p in resource.name.split("_")) + "QuerySchema"
     return type(name, (QuerySchema,), attrs)

@@ -14,6 +14,7 @@ from pathlib import Path
 
 import sqlite_utils
 
+from dataset import published
 from dataset.vocabulary import load_vocabularies
 from scripts import releases
 from scripts.documents import DocumentBuilder
@@ -33,8 +34,12 @@ def _built_at() -> str:
     return moment.replace(microsecond=0).isoformat().replace("+00:00", "Z")
 
 
-def _create_tables(db: sqlite_utils.Database) -> None:
-    db["jurisdictions"].create(
+# The narrow tables the API filters and sorts: one row per record with the
+# columns queries need. Each record's published JSON document and its CSV line
+# live apart, in <table>_documents, so that filtering, counting and sorting
+# a million rows reads small rows, and only a page's documents are fetched.
+TABLES = {
+    "jurisdictions": (
         {
             "code": str,
             "name": str,
@@ -43,28 +48,25 @@ def _create_tables(db: sqlite_utils.Database) -> None:
             "actions": int,
             "statements": int,
             "entities": int,
-            "doc": str,
         },
-        pk="code",
-        foreign_keys=[("parent", "jurisdictions", "code")],
-    )
-    db["entities"].create(
+        "code",
+        [("parent", "jurisdictions", "code")],
+    ),
+    "entities": (
         {
             "id": str,
             "name": str,
             "kind": str,
             "jurisdiction": str,
             "parent": str,
-            "description": str,
             "actions_taken": int,
             "actions_targeted": int,
             "statements": int,
-            "doc": str,
         },
-        pk="id",
-        foreign_keys=[("jurisdiction", "jurisdictions", "code"), ("parent", "entities", "id")],
-    )
-    db["sources"].create(
+        "id",
+        [("jurisdiction", "jurisdictions", "code"), ("parent", "entities", "id")],
+    ),
+    "sources": (
         {
             "id": str,
             "kind": str,
@@ -73,16 +75,15 @@ def _create_tables(db: sqlite_utils.Database) -> None:
             "url": str,
             "published": str,
             "cited_by": int,
-            "doc": str,
         },
-        pk="id",
-    )
-    db["actions"].create(
+        "id",
+        [],
+    ),
+    "actions": (
         {
             "id": str,
             "type": str,
             "title": str,
-            "summary": str,
             "date": str,
             "date_precision": str,
             "year": int,
@@ -91,34 +92,32 @@ def _create_tables(db: sqlite_utils.Database) -> None:
             "status": str,
             "jurisdiction": str,
             "authority": str,
-            "scope": str,
             "amount_value": float,
             "amount_currency": str,
             "amount_eur": float,
             "amount_usd": float,
             "first_seen": str,
             "last_changed": str,
-            "doc": str,
         },
-        pk="id",
-        foreign_keys=[("jurisdiction", "jurisdictions", "code"), ("authority", "entities", "id")],
-    )
-    db["action_targets"].create(
+        "id",
+        [("jurisdiction", "jurisdictions", "code"), ("authority", "entities", "id")],
+    ),
+    "action_targets": (
         {"action_id": str, "entity_id": str},
-        pk=("action_id", "entity_id"),
-        foreign_keys=[("action_id", "actions", "id"), ("entity_id", "entities", "id")],
-    )
-    db["action_topics"].create(
+        ("action_id", "entity_id"),
+        [("action_id", "actions", "id"), ("entity_id", "entities", "id")],
+    ),
+    "action_topics": (
         {"action_id": str, "topic": str},
-        pk=("action_id", "topic"),
-        foreign_keys=[("action_id", "actions", "id")],
-    )
-    db["action_related"].create(
+        ("action_id", "topic"),
+        [("action_id", "actions", "id")],
+    ),
+    "action_related": (
         {"action_id": str, "relation": str, "related_id": str},
-        pk=("action_id", "relation", "related_id"),
-        foreign_keys=[("action_id", "actions", "id"), ("related_id", "actions", "id")],
-    )
-    db["statements"].create(
+        ("action_id", "relation", "related_id"),
+        [("action_id", "actions", "id"), ("related_id", "actions", "id")],
+    ),
+    "statements": (
         {
             "id": str,
             "date": str,
@@ -128,103 +127,116 @@ def _create_tables(db: sqlite_utils.Database) -> None:
             "speaker_kind": str,
             "jurisdiction": str,
             "title": str,
-            "quote": str,
-            "summary": str,
             "first_seen": str,
             "last_changed": str,
-            "doc": str,
         },
-        pk="id",
-        foreign_keys=[
+        "id",
+        [
             ("speaker", "entities", "id"),
             ("on_behalf_of", "entities", "id"),
             ("jurisdiction", "jurisdictions", "code"),
         ],
-    )
-    db["statement_topics"].create(
+    ),
+    "statement_topics": (
         {"statement_id": str, "topic": str},
-        pk=("statement_id", "topic"),
-        foreign_keys=[("statement_id", "statements", "id")],
-    )
-    db["statement_responses"].create(
+        ("statement_id", "topic"),
+        [("statement_id", "statements", "id")],
+    ),
+    "statement_responses": (
         {"statement_id": str, "action_id": str},
-        pk=("statement_id", "action_id"),
-        foreign_keys=[("statement_id", "statements", "id"), ("action_id", "actions", "id")],
-    )
-    db["statement_announcements"].create(
+        ("statement_id", "action_id"),
+        [("statement_id", "statements", "id"), ("action_id", "actions", "id")],
+    ),
+    "statement_announcements": (
         {"statement_id": str, "action_id": str},
-        pk=("statement_id", "action_id"),
-        foreign_keys=[("statement_id", "statements", "id"), ("action_id", "actions", "id")],
-    )
-    db["citations"].create(
+        ("statement_id", "action_id"),
+        [("statement_id", "statements", "id"), ("action_id", "actions", "id")],
+    ),
+    "citations": (
         {"record_kind": str, "record_id": str, "position": int, "source_id": str, "quote": str},
-        pk=("record_kind", "record_id", "position"),
-        foreign_keys=[("source_id", "sources", "id")],
-    )
-    db["search_documents"].create(
+        ("record_kind", "record_id", "position"),
+        [("source_id", "sources", "id")],
+    ),
+    "search_documents": (
         {"rowid": int, "kind": str, "id": str, "title": str, "body": str},
-        pk="rowid",
-    )
-    db["releases"].create({"version": str, "released": str, "position": int}, pk="version")
-    db["release_records"].create(
+        "rowid",
+        [],
+    ),
+    "releases": ({"version": str, "released": str, "position": int}, "version", []),
+    "release_records": (
         {"version": str, "kind": str, "id": str, "hash": str},
-        pk=("version", "kind", "id"),
-        foreign_keys=[("version", "releases", "version")],
-    )
-    db["retired_ids"].create({"id": str, "successor": str, "kind": str}, pk="id")
-    db["metadata"].create({"key": str, "value": str}, pk="key")
+        ("version", "kind", "id"),
+        [("version", "releases", "version")],
+    ),
+    "retired_ids": ({"id": str, "successor": str, "kind": str}, "id", []),
+    "metadata": ({"key": str, "value": str}, "key", []),
+}
+PUBLISHED_TABLES = ("jurisdictions", "entities", "sources", "actions", "statements")
+
+
+def _create_tables(db: sqlite_utils.Database) -> None:
+    for table, (columns, pk, foreign_keys) in TABLES.items():
+        db[table].create(columns, pk=pk, foreign_keys=foreign_keys)
+    for table in PUBLISHED_TABLES:
+        key = TABLES[table][1]
+        db[f"{table}_documents"].create(
+            {"id": str, "doc": str, "csv": str}, pk="id", foreign_keys=[("id", table, key)]
+        )
 
 
 # Every filter and sort the API offers has an index (checked by a test that
 # reads the query plans).
 INDEXES = {
+    # Each filter with the default sort (-date), so a filtered first page is
+    # an index range read backwards; the most used pair (type, jurisdiction)
+    # has its own. tests/test_query_plans.py reads the plans.
     "actions": [
         ["date", "id"],
-        ["type", "date"],
-        ["jurisdiction", "date"],
-        ["authority", "date"],
-        ["status", "date"],
+        ["type", "date", "id"],
+        ["jurisdiction", "date", "id"],
+        ["type", "jurisdiction", "date", "id"],
+        ["authority", "date", "id"],
+        ["status", "date", "id"],
+        ["amount_currency", "date", "id"],
         ["amount_eur", "id"],
-        ["amount_currency"],
         ["title", "id"],
+        ["last_changed", "id"],
         ["year"],
-        ["last_changed"],
     ],
     "action_targets": [["entity_id", "action_id"]],
     "action_topics": [["topic", "action_id"]],
     "action_related": [["related_id"]],
     "statements": [
         ["date", "id"],
-        ["speaker", "date"],
-        ["on_behalf_of", "date"],
-        ["speaker_kind", "date"],
-        ["jurisdiction", "date"],
+        ["speaker", "date", "id"],
+        ["on_behalf_of", "date", "id"],
+        ["speaker_kind", "date", "id"],
+        ["jurisdiction", "date", "id"],
         ["title", "id"],
     ],
     "statement_topics": [["topic", "statement_id"]],
     "statement_responses": [["action_id", "statement_id"]],
     "statement_announcements": [["action_id", "statement_id"]],
-    "entities": [["name", "id"], ["kind", "name"], ["jurisdiction", "name"], ["parent"]],
-    "jurisdictions": [["name"], ["kind", "name"], ["parent"]],
-    "sources": [["kind", "id"], ["published", "id"], ["publisher"]],
+    "entities": [
+        ["name", "id"],
+        ["kind", "name", "id"],
+        ["jurisdiction", "name", "id"],
+        ["parent", "name", "id"],
+        ["actions_taken", "id"],
+        ["actions_targeted", "id"],
+    ],
+    "jurisdictions": [["name", "code"], ["kind", "code"], ["parent", "code"], ["actions", "code"]],
+    "sources": [["kind", "id"], ["publisher", "id"], ["cited_by", "id"]],
     "citations": [["source_id"]],
 }
 
 
-ACTION_COLUMNS = (
-    "id",
-    "type",
-    "title",
-    "summary",
-    "date",
-    "date_precision",
-    "effective_date",
-    "end_date",
-    "status",
-    "scope",
-    "first_seen",
-    "last_changed",
-)
+# Sorts on columns that may be empty order by COALESCE(column, lowest value)
+# (api/listing.py sort_plan); these indexes hold exactly those expressions.
+EXPRESSION_INDEXES = {
+    "actions": [("amount_eur_sort", 'COALESCE("amount_eur", -1e308), "id"')],
+    "sources": [("published_sort", 'COALESCE("published", \'\'), "id"')],
+}
 
 
 def _insert(db: sqlite_utils.Database, table: str, rows, ignore=False, batch_size=5000) -> None:
@@ -252,126 +264,103 @@ def no_progress(items, _label):
     return items
 
 
+def _published_rows(db, table: str, keys, render, row_of, progress=no_progress) -> None:
+    """Insert each record's narrow row, and its document with its CSV line."""
+    shape = published.BY_TABLE[table]
+    columns = published.flat_columns(shape)
+    documents = []
+
+    def rows():
+        for key in progress(keys, table):
+            doc = render(key)
+            documents.append(
+                {"id": key, "doc": _json(doc), "csv": published.csv_line(shape, doc, columns)}
+            )
+            if len(documents) >= 5000:
+                _insert(db, f"{table}_documents", documents)
+                documents.clear()
+            yield row_of(key, doc)
+
+    _insert(db, table, rows())
+    _insert(db, f"{table}_documents", documents)
+
+
 def _fill(
     db: sqlite_utils.Database, dataset: Dataset, docs: DocumentBuilder, progress=no_progress
 ) -> None:
     recs = dataset.records
-    _insert(
+    _published_rows(
         db,
         "jurisdictions",
-        (
-            {
-                **{k: d[k] for k in ("code", "name", "kind", "actions", "statements", "entities")},
-                "parent": recs["jurisdiction"][code]["parent"],
-                "doc": _json(d),
-            }
-            for code in sorted(recs["jurisdiction"])
-            for d in [docs.jurisdiction(code)]
-        ),
+        sorted(recs["jurisdiction"]),
+        docs.jurisdiction,
+        lambda code, d: {**d, "parent": recs["jurisdiction"][code]["parent"]},
     )
     counts = docs.entity_counts()
-    ordered = sorted(recs["entity"])
-    _insert(
+    _published_rows(
         db,
         "entities",
-        (
-            {
-                **{
-                    k: d[k]
-                    for k in (
-                        "id",
-                        "name",
-                        "kind",
-                        "description",
-                        "actions_taken",
-                        "actions_targeted",
-                        "statements",
-                    )
-                },
-                "jurisdiction": recs["entity"][key]["jurisdiction"],
-                "parent": recs["entity"][key]["parent"],
-                "doc": _json(d),
-            }
-            for key in ordered
-            for d in [docs.entity(key, counts)]
-        ),
+        sorted(recs["entity"]),
+        lambda key: docs.entity(key, counts),
+        lambda key, d: {
+            **d,
+            "jurisdiction": recs["entity"][key]["jurisdiction"],
+            "parent": recs["entity"][key]["parent"],
+        },
     )
-    _insert(
+    _published_rows(
         db,
         "sources",
-        (
-            {
-                **{k: d[k] for k in ("id", "kind", "title", "publisher", "url", "published")},
-                "cited_by": len(d["cited_by"]),
-                "doc": _json(d),
-            }
-            for key in sorted(recs["source"])
-            for d in [docs.source(key)]
-        ),
+        sorted(recs["source"]),
+        docs.source,
+        lambda key, d: {**d, "cited_by": len(d["cited_by"])},
     )
+
     targets, topics, related = [], [], []
 
-    def action_rows():
-        # A generator, so a million rows are inserted in batches, not held.
-        for key in progress(sorted(recs["action"]), "actions"):
-            d = docs.action(key)
-            amount = d["amount"] or {}
-            targets.extend({"action_id": key, "entity_id": t["id"]} for t in d["targets"])
-            topics.extend({"action_id": key, "topic": t} for t in d["topics"])
-            related.extend(
-                {"action_id": key, "relation": r["relation"], "related_id": r["id"]}
-                for r in d["related"]
-            )
-            yield {
-                **{k: d[k] for k in ACTION_COLUMNS},
-                "year": int(d["date"][:4]),
-                "jurisdiction": d["jurisdiction"]["code"],
-                "authority": d["authority"]["id"],
-                "amount_value": amount.get("value"),
-                "amount_currency": amount.get("currency"),
-                "amount_eur": amount.get("eur"),
-                "amount_usd": amount.get("usd"),
-                "doc": _json(d),
-            }
+    def action_row(key, d):
+        amount = d["amount"] or {}
+        targets.extend({"action_id": key, "entity_id": t["id"]} for t in d["targets"])
+        topics.extend({"action_id": key, "topic": t} for t in d["topics"])
+        related.extend(
+            {"action_id": key, "relation": r["relation"], "related_id": r["id"]}
+            for r in d["related"]
+        )
+        return {
+            **d,
+            "year": int(d["date"][:4]),
+            "jurisdiction": d["jurisdiction"]["code"],
+            "authority": d["authority"]["id"],
+            "amount_value": amount.get("value"),
+            "amount_currency": amount.get("currency"),
+            "amount_eur": amount.get("eur"),
+            "amount_usd": amount.get("usd"),
+        }
 
-    _insert(db, "actions", action_rows())
+    _published_rows(db, "actions", sorted(recs["action"]), docs.action, action_row, progress)
     _insert(db, "action_targets", targets, ignore=True)
     _insert(db, "action_topics", topics, ignore=True)
     _insert(db, "action_related", related, ignore=True)
 
-    statement_rows, s_topics, responses, announced = [], [], [], []
-    for key in sorted(recs["statement"]):
-        d = docs.statement(key)
-        statement_rows.append(
-            {
-                **{
-                    k: d[k]
-                    for k in (
-                        "id",
-                        "date",
-                        "date_precision",
-                        "speaker_kind",
-                        "title",
-                        "quote",
-                        "summary",
-                        "first_seen",
-                        "last_changed",
-                    )
-                },
-                "speaker": d["speaker"]["id"],
-                "on_behalf_of": (d["on_behalf_of"] or {}).get("id"),
-                "jurisdiction": d["jurisdiction"]["code"],
-                "doc": _json(d),
-            }
-        )
-        s_topics += [{"statement_id": key, "topic": t} for t in d["topics"]]
-        responses += [{"statement_id": key, "action_id": a["id"]} for a in d["responds_to"]]
-        announced += [{"statement_id": key, "action_id": a["id"]} for a in d["announces"]]
-    _insert(db, "statements", statement_rows)
+    s_topics, responses, announced = [], [], []
+
+    def statement_row(key, d):
+        s_topics.extend({"statement_id": key, "topic": t} for t in d["topics"])
+        responses.extend({"statement_id": key, "action_id": a["id"]} for a in d["responds_to"])
+        announced.extend({"statement_id": key, "action_id": a["id"]} for a in d["announces"])
+        return {
+            **d,
+            "speaker": d["speaker"]["id"],
+            "on_behalf_of": (d["on_behalf_of"] or {}).get("id"),
+            "jurisdiction": d["jurisdiction"]["code"],
+        }
+
+    _published_rows(
+        db, "statements", sorted(recs["statement"]), docs.statement, statement_row, progress
+    )
     _insert(db, "statement_topics", s_topics, ignore=True)
     _insert(db, "statement_responses", responses, ignore=True)
     _insert(db, "statement_announcements", announced, ignore=True)
-
     _insert(
         db,
         "citations",
@@ -472,6 +461,9 @@ def write_database(path: Path, dataset: Dataset, dataset_dir: Path, progress=no_
     for table, indexes in INDEXES.items():
         for columns in indexes:
             db[table].create_index(columns, if_not_exists=True)
+    for table, indexes in EXPRESSION_INDEXES.items():
+        for name, expression in indexes:
+            db.execute(f'CREATE INDEX "idx_{table}_{name}" ON "{table}" ({expression})')
     counts = {kind: len(recs) for kind, recs in dataset.records.items()}
     content_hash = releases.content_hash(manifest)
     meta = {
@@ -491,16 +483,23 @@ def write_database(path: Path, dataset: Dataset, dataset_dir: Path, progress=no_
     return {"version": version, "counts": counts, "content_hash": content_hash}
 
 
-def _verify(path: Path) -> None:
+def _verify(path: Path, thorough: bool = True) -> None:
+    """integrity_check and foreign_key_check, then VACUUM for a compact file.
+
+    Synthetic benchmark files of several GB take quick_check instead (it skips
+    the index-to-table cross-checks) and no VACUUM: they are written once,
+    in order, and never published."""
     db = sqlite_utils.Database(path)
     try:
-        integrity = db.execute("PRAGMA integrity_check").fetchall()
+        check = "integrity_check" if thorough else "quick_check"
+        integrity = db.execute(f"PRAGMA {check}").fetchall()
         if integrity != [("ok",)]:
-            raise RuntimeError(f"integrity_check failed: {integrity}")
+            raise RuntimeError(f"{check} failed: {integrity}")
         broken = db.execute("PRAGMA foreign_key_check").fetchall()
         if broken:
             raise RuntimeError(f"foreign_key_check failed: {broken[:5]}")
-        db.execute("VACUUM")
+        if thorough:
+            db.execute("VACUUM")
     finally:
         db.close()
 

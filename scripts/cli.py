@@ -44,7 +44,10 @@ def cmd_build(args) -> int:
         )
         return 1
     print(summary)
-    return 0
+    if args.no_export:
+        return 0
+    args.out = None
+    return cmd_export(args)
 
 
 def cmd_check(args) -> int:
@@ -61,11 +64,33 @@ def cmd_check(args) -> int:
     return code
 
 
+def cmd_export(args) -> int:
+    from api.export import export_downloads
+
+    out = Path(args.out) if args.out else Path(args.db).resolve().parent / "downloads"
+    manifest = export_downloads(Path(args.db), out)
+    for entry in manifest["files"]:
+        print(f"{out / entry['name']}  {entry['bytes']:>10} bytes  sha256 {entry['sha256']}")
+    return 0
+
+
+def cmd_synth(args) -> int:
+    from scripts.synth import synthesize
+
+    print(synthesize(args.actions, args.statements, Path(args.out), seed=args.seed))
+    return 0
+
+
 def cmd_serve(args) -> int:
     from scripts.serve import serve
 
     return serve(
-        db=Path(args.db), host=args.host, port=args.port, workers=args.workers, dev=args.dev
+        db=Path(args.db),
+        host=args.host,
+        port=args.port,
+        workers=args.workers,
+        dev=args.dev,
+        access_log=not args.no_access_log,
     )
 
 
@@ -100,7 +125,24 @@ def main(argv: list[str] | None = None) -> int:
 
     build = sub.add_parser("build", help="validate and write the SQLite database")
     build.add_argument("--db", default=str(DEFAULT_DB), help="database file to (re)write")
+    build.add_argument(
+        "--no-export",
+        action="store_true",
+        help="skip writing the bulk downloads beside the database",
+    )
     build.set_defaults(func=cmd_build)
+
+    export = sub.add_parser("export", help="write the bulk downloads of a built database")
+    export.add_argument("--db", default=str(DEFAULT_DB))
+    export.add_argument("--out", default=None, help="folder (default: downloads/ beside the db)")
+    export.set_defaults(func=cmd_export)
+
+    synth = sub.add_parser("synth", help="write a synthetic database of any size (benchmarks)")
+    synth.add_argument("--actions", type=int, required=True)
+    synth.add_argument("--statements", type=int, default=0)
+    synth.add_argument("--out", required=True, help="database file to write")
+    synth.add_argument("--seed", type=int, default=1)
+    synth.set_defaults(func=cmd_synth)
 
     serve = sub.add_parser("serve", help="serve the API over a built database")
     serve.add_argument("--db", default=str(DEFAULT_DB))
@@ -113,6 +155,9 @@ def main(argv: list[str] | None = None) -> int:
         help="gunicorn worker processes (default: 2 x cores + 1)",
     )
     serve.add_argument("--dev", action="store_true", help="Flask's development server")
+    serve.add_argument(
+        "--no-access-log", action="store_true", help="do not log each request (benchmarks)"
+    )
     serve.set_defaults(func=cmd_serve)
 
     release = sub.add_parser("release", help="write the release manifest of dataset.yaml's version")

@@ -6,8 +6,11 @@ Settings, and why:
   CPU-bound SQLite read; processes use both cores without the GIL in the way.
 - preload_app: the app and the dataset's metadata (including the file's
   sha256, used for ETags) are prepared once in the master, then forked.
-- limit_request_line / fields: long URLs are refused by gunicorn itself
-  (a 400) before they reach Python.
+- limit_request_line 8190 (gunicorn's maximum): the app refuses request
+  targets past api.params.MAX_URL_LENGTH (4096) itself, as a 414
+  problem+json naming the longest parameter; gunicorn's own (plain HTML) 414
+  only answers lines the app could never have accepted anyway. Header count
+  and size are capped the same way (431 from gunicorn).
 - timeout 30 s: the longest legitimate request is a whole-dataset file
   export; queries themselves are limited to QUERY_TIME_LIMIT.
 """
@@ -21,7 +24,7 @@ GUNICORN_DEFAULTS = {
     "timeout": 30,
     "graceful_timeout": 10,
     "keepalive": 5,
-    "limit_request_line": 4094,
+    "limit_request_line": 8190,
     "limit_request_fields": 50,
     "limit_request_field_size": 8190,
     "accesslog": "-",
@@ -46,7 +49,18 @@ def make_app(db: Path):
     return app
 
 
-def serve(db: Path, host: str, port: int, workers: int | None, dev: bool) -> int:
+def wsgi():
+    """The app for a plain `gunicorn` command (deploy/gunicorn.conf.py):
+    `gunicorn -c deploy/gunicorn.conf.py 'scripts.serve:wsgi()'`, the database
+    named by POLICY_LEDGER_DB."""
+    import os
+
+    return make_app(Path(os.environ.get("POLICY_LEDGER_DB", "policy-ledger.db")))
+
+
+def serve(
+    db: Path, host: str, port: int, workers: int | None, dev: bool, access_log: bool = True
+) -> int:
     app = make_app(db)
     if dev:
         app.run(host=host, port=port, debug=False)
@@ -59,6 +73,7 @@ def serve(db: Path, host: str, port: int, workers: int | None, dev: bool) -> int
                 **GUNICORN_DEFAULTS,
                 "bind": f"{host}:{port}",
                 "workers": workers or default_workers(),
+                "accesslog": "-" if access_log else None,
             }
             for key, value in settings.items():
                 self.cfg.set(key, value)

@@ -22,7 +22,10 @@ def fixture_db(tmp_path_factory) -> Path:
 
 @pytest.fixture(scope="session")
 def app(fixture_db):
-    return create_app({"DATABASE": str(fixture_db), "TESTING": True})
+    # The whole suite talks to this app from one address, faster than any
+    # client would: rate limiting is off here, and tested with its own apps
+    # in test_limits.py.
+    return create_app({"DATABASE": str(fixture_db), "TESTING": True, "RATELIMIT_ENABLED": False})
 
 
 @pytest.fixture()

@@ -54,6 +54,7 @@ EXPECTED_FINE = {
             "name": "Otherland criticises the AppCo fine",
         }
     ],
+    "announcements": [],
     "sources": [
         {
             "id": "xa-dpa-2023-03-01-release",
@@ -210,11 +211,12 @@ def test_filters(client, query, expected):
             ],
         ),
         (
+            # Ascending, actions without an amount come first (the lowest value).
             "amount_eur",
             [
+                *sorted(set(ALL_IDS_NEWEST_FIRST) - {FINE_ID, "xa-dpa-2024-01-10-appco-gbp-fine"}),
                 "xa-dpa-2024-01-10-appco-gbp-fine",
                 FINE_ID,
-                *sorted(set(ALL_IDS_NEWEST_FIRST) - {FINE_ID, "xa-dpa-2024-01-10-appco-gbp-fine"}),
             ],
         ),
     ],

@@ -26,6 +26,7 @@ def test_statement_whole_body(client):
         "responds_to": [
             {"id": "xa-dpa-2023-03-01-appco-fine", "name": "Fixture DPA fines AppCo EUR 5 million"}
         ],
+        "announces": [],
         "sources": [
             {
                 "id": "fixture-seed",
@@ -48,6 +49,7 @@ def test_statement_whole_body(client):
         (
             "",
             [
+                "spokes-person-2023-03-03-markup",
                 "spokes-person-2023-03-02-fine-response",
                 "appco-2020-08-02-ban-response",
                 "eu-body-2019-01-02-initiative",
@@ -70,11 +72,13 @@ def test_statement_whole_body(client):
                 "eu-body-2019-01-02-initiative",
                 "appco-2020-08-02-ban-response",
                 "spokes-person-2023-03-02-fine-response",
+                "spokes-person-2023-03-03-markup",
             ],
         ),
         (
             "sort=-id",
             [
+                "spokes-person-2023-03-03-markup",
                 "spokes-person-2023-03-02-fine-response",
                 "eu-body-2019-01-02-initiative",
                 "appco-2020-08-02-ban-response",
@@ -164,6 +168,11 @@ def test_sources(client):
             "id": "eu-body-2019-01-02-initiative",
             "name": "EU body presents its initiative",
         },
+        {
+            "kind": "statement",
+            "id": "spokes-person-2023-03-03-markup",
+            "name": '<script>window.planted=1</script><b onmouseover="x()">Spokes</b> repeats',
+        },
     ]
     assert ids(get_json(client, "/v1/sources?kind=seed")) == ["fixture-seed"]
     assert ids(get_json(client, "/v1/sources?publisher=Fixture%20DPA")) == [
@@ -241,7 +250,7 @@ def test_meta(client, fixture_db):
     assert body["sha256"] == file_sha256(fixture_db)
     assert body["counts"] == {
         "action": 8,
-        "statement": 3,
+        "statement": 4,
         "entity": 9,
         "jurisdiction": 5,
         "source": 3,
@@ -270,7 +279,7 @@ def test_changes_since_a_release(client):
     added = {(c["kind"], c["id"]) for c in body["added"]}
     assert ("action", "xa-dpa-2023-03-01-appco-fine") in added
     assert ("jurisdiction", "XA") in added
-    assert len(added) == 7 + 3 + 9 + 5 + 3
+    assert len(added) == 7 + 4 + 9 + 5 + 3
     assert body["changed"][0]["url"] == (
         "http://localhost/v1/actions/xa-dpa-2021-06-01-appco-inquiry"
     )
@@ -284,3 +293,19 @@ def test_changes_since_current_is_empty(client):
 def test_first_seen_and_last_changed_follow_releases(client):
     inquiry = get_json(client, "/v1/actions/xa-dpa-2021-06-01-appco-inquiry")
     assert (inquiry["first_seen"], inquiry["last_changed"]) == ("2026.01.0", "2026.02.0")
+
+
+def test_announcements_link_both_ways(client):
+    statement = get_json(client, "/v1/statements/eu-body-2019-01-02-initiative")
+    assert statement["announces"] == [
+        {
+            "id": "eu-body-2019-01-01-data-initiative",
+            "name": '=HYPERLINK("http://evil.invalid") EU body launches a data initiative',
+        }
+    ]
+    action = get_json(client, "/v1/actions/eu-body-2019-01-01-data-initiative")
+    assert action["announcements"] == [
+        {"id": "eu-body-2019-01-02-initiative", "name": "EU body presents its initiative"}
+    ]
+    body = get_json(client, "/v1/statements?announces=eu-body-2019-01-01-data-initiative")
+    assert [s["id"] for s in body["items"]] == ["eu-body-2019-01-02-initiative"]

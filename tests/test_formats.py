@@ -113,7 +113,13 @@ def test_atom_feed_newest_first_with_filters(client):
         "Otherland lifts the ClipApp ban",
         "Otherland bans ClipApp nationwide",
     ]
-    assert feed.entries[0].link.endswith("/v1/actions/us-mt-governor-2022-12-01-clipapp-device-ban")
+    entry = feed.entries[0]
+    assert entry.link == "http://localhost/actions/us-mt-governor-2022-12-01-clipapp-device-ban"
+    assert [(link.rel, link.type, link.href) for link in entry.links][1] == (
+        "related",
+        "application/json",
+        "http://localhost/v1/actions/us-mt-governor-2022-12-01-clipapp-device-ban",
+    )
 
 
 def test_stats_and_search_as_csv(client):

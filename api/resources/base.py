@@ -12,10 +12,19 @@ from marshmallow import fields
 
 from api import db
 from api.errors import not_found
-from api.formats import FILE_FORMATS, MIMETYPES, choose_format, file_response, filename, json_page
-from api.listing import Resource, fetch_page, select_fields, select_sql
+from api.formats import (
+    FILE_FORMATS,
+    MIMETYPES,
+    choose_format,
+    csv_lines_response,
+    file_response,
+    filename,
+    json_page,
+)
+from api.listing import Resource, documents_table, fetch_page, select_fields, select_sql
 from api.params import CommaList, OneOfSuggesting, QuerySchema, format_field, query_schema
 from api.schemas import ProblemSchema, page_schema
+from dataset.published import csv_header
 
 JSON_FORMATS = ("json",)
 COLLECTION_FORMATS = ("json", *FILE_FORMATS)
@@ -122,6 +131,11 @@ def collection_response(resource: Resource, args: dict, formats) -> Response:
 
         return atom_response(resource, args)
     name = filename(resource.name, args, db.metadata()["version"], fmt)
+    if fmt == "csv" and not args.get("fields"):
+        # Every record's CSV line was rendered at build time: stream them as stored.
+        sql, params = select_sql(resource, args, column="csv")
+        lines = (row[0] for row in db.iterate(sql, params))
+        return csv_lines_response(csv_header(resource), lines, name, bom=args.get("bom", False))
     return file_response(
         fmt,
         resource,
@@ -129,6 +143,7 @@ def collection_response(resource: Resource, args: dict, formats) -> Response:
         args.get("fields"),
         name,
         file_about(resource, args),
+        bom=args.get("bom", False),
     )
 
 
@@ -150,10 +165,7 @@ def item_schema_for(resource: Resource) -> type:
 
 
 def find_item(resource: Resource, key: str) -> str:
-    row = db.query_one(
-        f"SELECT doc FROM {db.identifier(resource.table)} WHERE {db.identifier(resource.key)} = ?",
-        [key],
-    )
+    row = db.query_one(f"SELECT doc FROM {documents_table(resource)} WHERE id = ?", [key])
     if row is not None:
         return row[0]
     if resource.retired:
@@ -230,7 +242,7 @@ def resource_blueprint(
     list_view = blp.doc(operationId=f"list_{resource.name}", **file_formats_doc(formats))(
         problem_responses(blp, 400, 406, 422)(
             blp.response(200, page, description=f"A page of {resource.name}.")(
-                blp.arguments(collection_args, location="query")(list_view)
+                blp.arguments(collection_args(), location="query")(list_view)
             )
         )
     )
@@ -238,7 +250,7 @@ def resource_blueprint(
         problem_responses(blp, 400, 404, 422)(
             blp.alt_response(308, description="This id was retired; Location names its successor.")(
                 blp.response(200, item_schema, description=f"One {resource.kind}.")(
-                    blp.arguments(item_args, location="query")(item_view)
+                    blp.arguments(item_args(), location="query")(item_view)
                 )
             )
         )

@@ -2,7 +2,8 @@
 
 from api.listing import Filter, Resource
 from api.resources.base import resource_blueprint
-from api.schemas import Entity
+from api.schemas import Entity, selectable
+from dataset import published
 
 ENTITIES = Resource(
     name="entities",
@@ -10,26 +11,13 @@ ENTITIES = Resource(
     key="id",
     kind="entity",
     search_kind="entity",
-    fields=(
-        "id",
-        "name",
-        "kind",
-        "jurisdiction",
-        "parent",
-        "aliases",
-        "description",
-        "actions_taken",
-        "actions_targeted",
-        "statements",
-        "first_seen",
-        "last_changed",
-    ),
-    shapes={"jurisdiction": "code_ref", "parent": "ref"},
+    fields=published.ENTITIES.fields,
+    shapes=published.ENTITIES.shapes,
     sorts={
-        "name": ("name", False),
-        "id": ("id", False),
-        "actions_taken": ("actions_taken", False),
-        "actions_targeted": ("actions_targeted", False),
+        "name": ("name", None),
+        "id": ("id", None),
+        "actions_taken": ("actions_taken", None),
+        "actions_targeted": ("actions_targeted", None),
     },
     default_sort="name",
     filters=(
@@ -47,7 +35,7 @@ ENTITIES = Resource(
 
 blp = resource_blueprint(
     ENTITIES,
-    Entity,
+    selectable(Entity),
     description="The bodies that act and speak, and the companies and apps acted upon.",
     list_summary="List entities",
     item_summary="Get one entity",

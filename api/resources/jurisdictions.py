@@ -2,7 +2,8 @@
 
 from api.listing import Filter, Resource
 from api.resources.base import resource_blueprint
-from api.schemas import Jurisdiction
+from api.schemas import Jurisdiction, selectable
+from dataset import published
 
 JURISDICTIONS = Resource(
     name="jurisdictions",
@@ -10,19 +11,9 @@ JURISDICTIONS = Resource(
     key="code",
     kind="jurisdiction",
     retired=False,
-    fields=(
-        "code",
-        "name",
-        "kind",
-        "parent",
-        "actions",
-        "statements",
-        "entities",
-        "first_seen",
-        "last_changed",
-    ),
-    shapes={"parent": "code_ref"},
-    sorts={"code": ("code", False), "name": ("name", False), "actions": ("actions", False)},
+    fields=published.JURISDICTIONS.fields,
+    shapes=published.JURISDICTIONS.shapes,
+    sorts={"code": ("code", None), "name": ("name", None), "actions": ("actions", None)},
     default_sort="code",
     filters=(
         Filter(
@@ -38,7 +29,7 @@ JURISDICTIONS = Resource(
 
 blp = resource_blueprint(
     JURISDICTIONS,
-    Jurisdiction,
+    selectable(Jurisdiction),
     description="Countries (ISO 3166-1), subdivisions (ISO 3166-2) and the EU, with counts.",
     list_summary="List jurisdictions",
     item_summary="Get one jurisdiction",

@@ -9,6 +9,7 @@ from marshmallow import fields
 from api import API_VERSION, db
 from api.errors import Problem
 from api.params import QuerySchema, bounded_string
+from api.releases import release_diff, releases
 from api.resources.base import json_response, problem_responses
 from api.schemas import Strict, d
 from dataset.vocabulary import load_vocabularies
@@ -113,17 +114,12 @@ Vocabularies = type(
 )
 
 
-def releases() -> list[dict]:
-    rows = db.query("SELECT version, released FROM releases ORDER BY position")
-    return [dict(r) for r in rows]
-
-
 @blp.route("/meta")
 class MetaView(MethodView):
     @blp.doc(operationId="get_meta")
     @problem_responses(blp, 400)
     @blp.response(200, Meta, description="About the dataset served.")
-    @blp.arguments(NoQuery, location="query")
+    @blp.arguments(NoQuery(), location="query")
     def get(self, args):
         """About the dataset: version, build, checksum, licence, citation, counts
 
@@ -153,7 +149,7 @@ class VocabulariesView(MethodView):
     @blp.doc(operationId="get_vocabularies")
     @problem_responses(blp, 400)
     @blp.response(200, Vocabularies, description="Each vocabulary's values with definitions.")
-    @blp.arguments(NoQuery, location="query")
+    @blp.arguments(NoQuery(), location="query")
     def get(self, args):
         """Every enum and topic, each with its definition
 
@@ -177,7 +173,7 @@ class ChangesView(MethodView):
     @blp.doc(operationId="get_changes")
     @problem_responses(blp, 400, 422)
     @blp.response(200, Changes, description="What was added, changed and removed.")
-    @blp.arguments(ChangesQuery, location="query")
+    @blp.arguments(ChangesQuery(), location="query")
     def get(self, args):
         """Ids added, changed and removed since a dataset release
 
@@ -194,20 +190,8 @@ class ChangesView(MethodView):
                 slug="invalid-parameter",
                 errors={"since": [f"one of: {', '.join(known)}"]},
             )
-        diff = db.query(
-            """SELECT kind, id, 'added' AS change FROM release_records WHERE version = :now
-                 AND (kind, id) NOT IN (SELECT kind, id FROM release_records WHERE version = :then)
-               UNION ALL
-               SELECT kind, id, 'removed' FROM release_records WHERE version = :then
-                 AND (kind, id) NOT IN (SELECT kind, id FROM release_records WHERE version = :now)
-               UNION ALL
-               SELECT n.kind, n.id, 'changed' FROM release_records n JOIN release_records o
-                 ON o.kind = n.kind AND o.id = n.id AND o.version = :then
-               WHERE n.version = :now AND n.hash != o.hash
-               ORDER BY 3, 1, 2""",
-            {"now": current, "then": since},
-        )
-        body = {"since": since, "version": current, "added": [], "changed": [], "removed": []}
-        for row in diff:
-            body[row["change"]].append(_change(row["kind"], row["id"]))
+        diff = release_diff(since, current)
+        body = {"since": since, "version": current}
+        for change in ("added", "changed", "removed"):
+            body[change] = [_change(c["kind"], c["id"]) for c in diff[change]]
         return json_response(orjson.dumps(body))

@@ -15,6 +15,7 @@ from api.params import (
     CommaList,
     OneOfSuggesting,
     QuerySchema,
+    bom_field,
     bounded_string,
     format_field,
 )
@@ -71,6 +72,7 @@ class SearchQuery(QuerySchema):
         },
     )
     format = format_field(COLLECTION_FORMATS)
+    bom = bom_field()
 
 
 class Hit(Strict):
@@ -131,7 +133,7 @@ class Search(MethodView):
     @blp.doc(operationId="search", **file_formats_doc(COLLECTION_FORMATS))
     @problem_responses(blp, 400, 406, 422)
     @blp.response(200, page_schema(Hit, "HitPage"), description="Hits, most relevant first.")
-    @blp.arguments(SearchQuery, location="query")
+    @blp.arguments(SearchQuery(), location="query")
     def get(self, args):
         """Search actions, statements and entities
 
@@ -144,7 +146,9 @@ class Search(MethodView):
             sql, params = _hits_sql(args, None, None)
             docs = (_hit(row) for row in db.iterate(sql, params))
             name = filename("search", args, db.metadata()["version"], fmt)
-            return file_response(fmt, HITS, docs, None, name, file_about(HITS, args))
+            return file_response(
+                fmt, HITS, docs, None, name, file_about(HITS, args), bom=args["bom"]
+            )
         count_sql, count_params = _hits_sql(args, None, None)
         total = db.query(f"SELECT count(*) FROM ({count_sql})", count_params)[0][0]
         keyset = decode_cursor(RELEVANCE, args["cursor"]) if args.get("cursor") else None

@@ -2,26 +2,21 @@
 
 from api.listing import Filter, Resource
 from api.resources.base import resource_blueprint
-from api.schemas import Source
+from api.schemas import Source, selectable
+from dataset import published
 
 SOURCES = Resource(
     name="sources",
     table="sources",
     key="id",
     kind="source",
-    fields=(
-        "id",
-        "published",
-        "kind",
-        "publisher",
-        "title",
-        "url",
-        "cited_by",
-        "first_seen",
-        "last_changed",
-    ),
-    shapes={"cited_by": "refs"},
-    sorts={"id": ("id", False), "published": ("published", True), "cited_by": ("cited_by", False)},
+    fields=published.SOURCES.fields,
+    shapes=published.SOURCES.shapes,
+    sorts={
+        "id": ("id", None),
+        "published": ("published", "empty text"),
+        "cited_by": ("cited_by", None),
+    },
     default_sort="id",
     filters=(
         Filter(
@@ -35,7 +30,7 @@ SOURCES = Resource(
 
 blp = resource_blueprint(
     SOURCES,
-    Source,
+    selectable(Source),
     description="The documents cited: the acting bodies' own (primary), news, and the "
     "project's seed documents.",
     list_summary="List sources",

@@ -3,6 +3,7 @@
 from api.listing import Filter, Resource
 from api.resources.base import COLLECTION_FORMATS, resource_blueprint
 from api.schemas import Statement, selectable
+from dataset import published
 
 STATEMENTS = Resource(
     name="statements",
@@ -11,33 +12,9 @@ STATEMENTS = Resource(
     kind="statement",
     search_kind="statement",
     atom=True,
-    fields=(
-        "id",
-        "date",
-        "speaker_kind",
-        "jurisdiction",
-        "title",
-        "date_precision",
-        "speaker",
-        "on_behalf_of",
-        "quote",
-        "summary",
-        "topics",
-        "responds_to",
-        "announces",
-        "sources",
-        "first_seen",
-        "last_changed",
-    ),
-    shapes={
-        "jurisdiction": "code_ref",
-        "speaker": "ref",
-        "on_behalf_of": "ref",
-        "responds_to": "refs",
-        "announces": "refs",
-        "sources": "sources",
-    },
-    sorts={"date": ("date", False), "title": ("title", False), "id": ("id", False)},
+    fields=published.STATEMENTS.fields,
+    shapes=published.STATEMENTS.shapes,
+    sorts={"date": ("date", None), "title": ("title", None), "id": ("id", None)},
     default_sort="-date",
     ranges=(("date_from", "date_to"),),
     filters=(

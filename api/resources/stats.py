@@ -8,7 +8,7 @@ from marshmallow import fields
 from api import db
 from api.formats import choose_format, file_response, filename, json_page
 from api.listing import Resource, where_clause
-from api.params import OneOfSuggesting, QuerySchema, filter_field, format_field
+from api.params import OneOfSuggesting, QuerySchema, bom_field, filter_field, format_field
 from api.resources.actions import ACTIONS
 from api.resources.base import (
     COLLECTION_FORMATS,
@@ -67,6 +67,8 @@ StatsQuery = type(
             },
         ),
         "format": format_field(COLLECTION_FORMATS),
+        "bom": bom_field(),
+        "RANGES": ACTIONS.ranges,
     },
 )
 
@@ -103,7 +105,7 @@ class ActionStats(MethodView):
     @blp.doc(operationId="stats_actions", **file_formats_doc(COLLECTION_FORMATS))
     @problem_responses(blp, 400, 406, 422)
     @blp.response(200, page_schema(Group, "GroupPage"), description="One item per group.")
-    @blp.arguments(StatsQuery, location="query")
+    @blp.arguments(StatsQuery(), location="query")
     def get(self, args):
         """Count and total actions per group
 
@@ -116,4 +118,6 @@ class ActionStats(MethodView):
             docs = [orjson.dumps(r).decode() for r in rows]
             return json_response(json_page(docs, len(rows), None, None))
         name = filename("stats-actions", args, db.metadata()["version"], fmt)
-        return file_response(fmt, STAT_ROWS, iter(rows), None, name, file_about(STAT_ROWS, args))
+        return file_response(
+            fmt, STAT_ROWS, iter(rows), None, name, file_about(STAT_ROWS, args), bom=args["bom"]
+        )

@@ -1,0 +1,11 @@
+"""The framework floor: a hello-world Flask app, served by the same gunicorn
+settings as Policy Ledger (scripts/serve.py), for the benchmark."""
+
+from flask import Flask
+
+app = Flask(__name__)
+
+
+@app.get("/hello")
+def hello():
+    return {"hello": "world"}

@@ -1,0 +1,19 @@
+"""A real HTTP server on a loopback port, for tests that need one (spreadsheet
+readers, browsers): werkzeug's threaded server running our WSGI app."""
+
+import threading
+
+from werkzeug.serving import make_server
+
+
+class Server:
+    def __init__(self, wsgi_app):
+        self.httpd = make_server("127.0.0.1", 0, wsgi_app, threaded=True)
+        self.base = f"http://127.0.0.1:{self.httpd.server_port}"
+        self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
+        self.thread.start()
+
+    def close(self):
+        self.httpd.shutdown()
+        self.httpd.server_close()
+        self.thread.join()

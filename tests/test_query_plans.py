@@ -1,0 +1,85 @@
+"""SQL that uses the indexes: the query plans of the list queries, read from
+SQLite itself (the build creates an index for every filter and sort)."""
+
+import pytest
+
+from api import db
+from api.listing import fetch_page, sort_plan, where_clause
+from api.resources.actions import ACTIONS
+from api.resources.statements import STATEMENTS
+
+
+def plan(app, sql, params) -> list[str]:
+    with app.app_context():
+        return [row[3] for row in db.get_db().execute("EXPLAIN QUERY PLAN " + sql, params)]
+
+
+def page_sql(resource, args):
+    conditions, params = where_clause(resource, args)
+    order = sort_plan(resource, args.get("sort", resource.default_sort))
+    where = f" WHERE {' AND '.join(conditions)}" if conditions else ""
+    return (
+        f'SELECT "id" FROM "{resource.table}"{where} ORDER BY {order.order_by} LIMIT 51',
+        params,
+    )
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        {},
+        {"type": ["fine"]},
+        {"jurisdiction": ["US"]},
+        {"type": ["fine"], "jurisdiction": ["US"]},
+        {"authority": ["xa-dpa"]},
+        {"status": ["in_force"]},
+        {"currency": ["EUR"]},
+    ],
+)
+def test_filtered_first_page_reads_an_index_in_order(app, args):
+    steps = plan(app, *page_sql(ACTIONS, args))
+    assert any("USING INDEX" in s or "USING COVERING INDEX" in s for s in steps), steps
+    assert not any("TEMP B-TREE" in s for s in steps), steps
+    assert not any(s.startswith("SCAN actions") and "INDEX" not in s for s in steps), steps
+
+
+@pytest.mark.parametrize("sort", ["date", "-date", "id", "title", "-amount_eur", "last_changed"])
+def test_every_sort_is_served_by_an_index(app, sort):
+    steps = plan(app, *page_sql(ACTIONS, {"sort": sort}))
+    assert not any("TEMP B-TREE" in s for s in steps), steps
+
+
+def test_deep_page_seeks_instead_of_skipping(app):
+    sql = (
+        'SELECT "id" FROM "actions" WHERE ("date", "id") < (?, ?) '
+        'ORDER BY "date" DESC, "id" DESC LIMIT 51'
+    )
+    steps = plan(app, sql, ["2021-01-01", "x"])
+    assert any(
+        "SEARCH actions USING" in s
+        and "date<" in s.replace(" ", "")
+        or "(date,id)<" in s.replace(" ", "")
+        for s in steps
+    ), steps
+    assert "OFFSET" not in sql
+
+
+def test_counts_use_an_index(app):
+    for args in ({"type": ["fine"]}, {"type": ["fine"], "jurisdiction": ["US"]}):
+        conditions, params = where_clause(ACTIONS, args)
+        steps = plan(
+            app, f'SELECT count(*) FROM "actions" WHERE {" AND ".join(conditions)}', params
+        )
+        assert any("COVERING INDEX" in s for s in steps), steps
+
+
+def test_statement_filters_use_indexes(app):
+    for args in ({"speaker": ["appco"]}, {"speaker_kind": ["company"]}, {"jurisdiction": ["EU"]}):
+        steps = plan(app, *page_sql(STATEMENTS, args))
+        assert not any("TEMP B-TREE" in s for s in steps), (args, steps)
+
+
+def test_a_page_reads_only_its_documents(app):
+    with app.app_context():
+        page = fetch_page(ACTIONS, {"sort": "-date", "page_size": 2})
+    assert len(page.docs) == 2 and page.total == 8
