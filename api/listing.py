@@ -221,11 +221,16 @@ def select_sql(resource: Resource, args: dict, *, column: str = "doc") -> tuple[
     )
 
 
+def count(resource: Resource, args: dict) -> int:
+    conditions, params = where_clause(resource, args)
+    where = f" WHERE {' AND '.join(conditions)}" if conditions else ""
+    return db.query(f"SELECT count(*) FROM {_col(resource.table)}{where}", params)[0][0]
+
+
 def fetch_page(resource: Resource, args: dict) -> Page:
     conditions, params = where_clause(resource, args)
     table = _col(resource.table)
-    where = f" WHERE {' AND '.join(conditions)}" if conditions else ""
-    total = db.query(f"SELECT count(*) FROM {table}{where}", params)[0][0]
+    total = count(resource, args)
 
     plan = sort_plan(resource, args["sort"])
     page_conditions, page_params = list(conditions), list(params)

@@ -11,8 +11,10 @@ Settings, and why:
   problem+json naming the longest parameter; gunicorn's own (plain HTML) 414
   only answers lines the app could never have accepted anyway. Header count
   and size are capped the same way (431 from gunicorn).
-- timeout 30 s: the longest legitimate request is a whole-dataset file
-  export; queries themselves are limited to QUERY_TIME_LIMIT.
+- timeout 120 s: a sync worker is not heartbeating while it streams, so the
+  timeout bounds the longest legitimate request, a whole-dataset file export
+  (an XLSX of a million rows is the slowest: see the README's Performance);
+  queries themselves are limited to QUERY_TIME_LIMIT.
 """
 
 import multiprocessing
@@ -21,7 +23,7 @@ from pathlib import Path
 GUNICORN_DEFAULTS = {
     "worker_class": "sync",
     "preload_app": True,
-    "timeout": 30,
+    "timeout": 120,
     "graceful_timeout": 10,
     "keepalive": 5,
     "limit_request_line": 8190,

@@ -129,3 +129,14 @@ def test_streaming_keeps_memory_flat(tmp_path_factory):
     large_peak, large_size = peak("/v1/actions.csv")
     assert large_size > 2 * medium_size  # the large file holds far more rows...
     assert large_peak < 1.3 * medium_peak  # ...in the same memory
+
+
+def test_xlsx_beyond_excels_row_limit_is_a_clear_413(client, monkeypatch):
+    import api.resources.base as base
+
+    monkeypatch.setattr(base, "XLSX_MAX_ROWS", 3)
+    response = client.get("/v1/actions.xlsx")
+    assert response.status_code == 413 and response.mimetype == "application/problem+json"
+    assert "ask for CSV" in response.get_json()["detail"]
+    assert client.get("/v1/actions.xlsx?type=fine").status_code == 200
+    assert client.get("/v1/actions.csv").status_code == 200

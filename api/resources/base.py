@@ -11,7 +11,7 @@ from flask_smorest import Blueprint
 from marshmallow import fields
 
 from api import db
-from api.errors import not_found
+from api.errors import Problem, not_found
 from api.formats import (
     FILE_FORMATS,
     MIMETYPES,
@@ -21,12 +21,20 @@ from api.formats import (
     filename,
     json_page,
 )
-from api.listing import Resource, documents_table, fetch_page, select_fields, select_sql
+from api.listing import (
+    Resource,
+    count,
+    documents_table,
+    fetch_page,
+    select_fields,
+    select_sql,
+)
 from api.params import CommaList, OneOfSuggesting, QuerySchema, format_field, query_schema
 from api.schemas import ProblemSchema, page_schema
 from dataset.published import csv_header
 
 JSON_FORMATS = ("json",)
+XLSX_MAX_ROWS = 1_048_575  # Excel's 1,048,576 rows per sheet, less the header
 COLLECTION_FORMATS = ("json", *FILE_FORMATS)
 
 
@@ -37,6 +45,7 @@ def problem_responses(blp: Blueprint, *codes: int):
         404: "No record with this id.",
         405: "Method not allowed; the Allow header lists what is.",
         406: "None of the media types in Accept is offered.",
+        413: "More rows than an XLSX sheet holds (1,048,575): narrow the view or ask for CSV.",
         422: "A parameter's value is invalid; `errors` names it.",
         500: "A bug on our side.",
     }
@@ -130,6 +139,14 @@ def collection_response(resource: Resource, args: dict, formats) -> Response:
         from api.feeds import atom_response
 
         return atom_response(resource, args)
+    if fmt == "xlsx" and (rows := count(resource, args)) > XLSX_MAX_ROWS:
+        raise Problem(
+            413,
+            "Too many rows for XLSX",
+            f"This view holds {rows:,} rows; an XLSX sheet holds at most {XLSX_MAX_ROWS:,}. "
+            "Narrow it with filters, or ask for CSV or NDJSON, which have no limit.",
+            slug="too-many-rows-for-xlsx",
+        )
     name = filename(resource.name, args, db.metadata()["version"], fmt)
     if fmt == "csv" and not args.get("fields"):
         # Every record's CSV line was rendered at build time: stream them as stored.
@@ -240,7 +257,7 @@ def resource_blueprint(
     )
 
     list_view = blp.doc(operationId=f"list_{resource.name}", **file_formats_doc(formats))(
-        problem_responses(blp, 400, 406, 422)(
+        problem_responses(blp, 400, 406, 413, 422)(
             blp.response(200, page, description=f"A page of {resource.name}.")(
                 blp.arguments(collection_args(), location="query")(list_view)
             )
