@@ -14,6 +14,7 @@ import sqlite3
 import threading
 import time
 from contextlib import contextmanager
+from functools import lru_cache
 from pathlib import Path
 
 from flask import current_app
@@ -100,6 +101,21 @@ def query(sql: str, params=(), *, limit: float | None = None) -> list[sqlite3.Ro
     limit = current_app.config["QUERY_TIME_LIMIT"] if limit is None else limit
     with time_limit(conn, limit):
         return conn.execute(sql, params).fetchall()
+
+
+def aggregate(sql: str, params=()) -> list[tuple]:
+    """A count or group-by, remembered for the life of the process.
+
+    The database file never changes under a running server, so an aggregate
+    computed once stays true; paging through a filtered list, or a chart
+    refreshed by every reader, then costs one index scan, not one per request.
+    (Datasette caches its counts of immutable files for the same reason.)"""
+    return _aggregate(current_app.config["DATABASE"], sql, tuple(params))
+
+
+@lru_cache(maxsize=4096)
+def _aggregate(path: str, sql: str, params: tuple) -> list[tuple]:
+    return [tuple(row) for row in query(sql, params)]
 
 
 def query_one(sql: str, params=()) -> sqlite3.Row | None:

@@ -224,7 +224,7 @@ def select_sql(resource: Resource, args: dict, *, column: str = "doc") -> tuple[
 def count(resource: Resource, args: dict) -> int:
     conditions, params = where_clause(resource, args)
     where = f" WHERE {' AND '.join(conditions)}" if conditions else ""
-    return db.query(f"SELECT count(*) FROM {_col(resource.table)}{where}", params)[0][0]
+    return db.aggregate(f"SELECT count(*) FROM {_col(resource.table)}{where}", params)[0][0]
 
 
 def fetch_page(resource: Resource, args: dict) -> Page:

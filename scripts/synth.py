@@ -45,6 +45,7 @@ class Distributions:
         self.topics = Counter(t for a in actions for t in a["topics"])
         self.topic_counts = Counter(len(a["topics"]) for a in actions)
         self.years = Counter(a["date"].year for a in actions)
+        self.newest = max(a["date"] for a in actions)
         self.sources_per_record = Counter(len(a["sources"]) for a in actions)
         self.summary_lengths = [len(a["summary"].split()) for a in actions]
         self.title_lengths = [len(a["title"].split()) for a in actions]
@@ -99,8 +100,11 @@ class Generator:
         return self.rng.choice(pool)
 
     def day(self) -> date:
+        """A date in a year drawn like the real ones, never after the newest real one."""
         year = _pick(self.rng, self.dist.years)
-        return date(year, 1, 1) + timedelta(days=self.rng.randrange(365))
+        first, newest = date(year, 1, 1), self.dist.newest
+        days = (newest - first).days + 1 if year == newest.year else 365
+        return first + timedelta(days=self.rng.randrange(days))
 
     def source(self, i: int) -> dict:
         published = self.day()

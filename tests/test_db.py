@@ -35,3 +35,21 @@ def test_identifiers_are_checked():
     for bad in ("actions; DROP TABLE x", "unknown_table", 'actions"', ""):
         with pytest.raises(ValueError):
             db.identifier(bad)
+
+
+def test_aggregates_are_computed_once_per_process(app, monkeypatch):
+    calls = []
+    real_query = db.query
+
+    def counting_query(sql, params=(), **kwargs):
+        calls.append(sql)
+        return real_query(sql, params, **kwargs)
+
+    monkeypatch.setattr(db, "query", counting_query)
+    with app.app_context():
+        sql = "SELECT count(*) FROM actions WHERE type = ? AND 'aggregate-test' = ?"
+        first = db.aggregate(sql, ["fine", "aggregate-test"])
+        second = db.aggregate(sql, ["fine", "aggregate-test"])
+        other = db.aggregate(sql, ["ban", "aggregate-test"])
+    assert first == second == [(2,)] and other == [(2,)]
+    assert calls.count(sql) == 2  # once per distinct parameters

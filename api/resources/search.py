@@ -95,27 +95,60 @@ blp = Blueprint(
 )
 
 
-def _hits_sql(args: dict, keyset: list | None, limit: int | None):
-    conditions, params = ["search_documents_fts MATCH ?"], [fts_query(args["q"])]
-    if args.get("kind"):
-        conditions.append(f"d.kind IN ({', '.join('?' for _ in args['kind'])})")
-        params += args["kind"]
-    inner = (
-        "SELECT d.rowid AS rowid, d.kind AS kind, d.id AS id, d.title AS title, "
-        "snippet(search_documents_fts, -1, '**', '**', '…', 16) AS snippet, "
-        "bm25(search_documents_fts, 5.0, 1.0) AS score "
-        "FROM search_documents_fts JOIN search_documents d "
-        "ON d.rowid = search_documents_fts.rowid WHERE " + " AND ".join(conditions)
+def _matches(args: dict) -> tuple[str, list]:
+    """Rowid and relevance of every matching document (joined to its kind only
+    when the kind is filtered: ranking reads the full-text index alone)."""
+    params = [fts_query(args["q"])]
+    if not args.get("kind"):
+        return (
+            "SELECT rowid, bm25(search_documents_fts, 5.0, 1.0) AS score "
+            "FROM search_documents_fts WHERE search_documents_fts MATCH ?",
+            params,
+        )
+    marks = ", ".join("?" for _ in args["kind"])
+    sql = (
+        "SELECT d.rowid AS rowid, bm25(search_documents_fts, 5.0, 1.0) AS score "
+        "FROM search_documents_fts JOIN search_documents d ON d.rowid = search_documents_fts.rowid "
+        f"WHERE search_documents_fts MATCH ? AND d.kind IN ({marks})"
     )
-    sql = f"SELECT * FROM ({inner})"
+    return sql, [*params, *args["kind"]]
+
+
+def _count_sql(args: dict) -> tuple[str, list]:
+    """How many documents match: no ranking needed, and no join without `kind`."""
+    if not args.get("kind"):
+        return (
+            "SELECT count(*) FROM search_documents_fts WHERE search_documents_fts MATCH ?",
+            [fts_query(args["q"])],
+        )
+    marks = ", ".join("?" for _ in args["kind"])
+    return (
+        "SELECT count(*) FROM search_documents_fts JOIN search_documents d ON d.rowid = "
+        f"search_documents_fts.rowid WHERE search_documents_fts MATCH ? AND d.kind IN ({marks})",
+        [fts_query(args["q"]), *args["kind"]],
+    )
+
+
+def _hits_sql(args: dict, keyset: list | None, limit: int | None):
+    """The hits in relevance order, with snippets made for those returned only
+    (a snippet costs far more than ranking, and most matches are not shown)."""
+    matches, params = _matches(args)
+    chosen = f"SELECT * FROM ({matches})"
     if keyset:
-        sql += " WHERE (score, rowid) > (?, ?)"
+        chosen += " WHERE (score, rowid) > (?, ?)"
         params += keyset
-    sql += " ORDER BY score, rowid"
+    chosen += " ORDER BY score, rowid"
     if limit:
-        sql += " LIMIT ?"
+        chosen += " LIMIT ?"
         params.append(limit)
-    return sql, params
+    sql = (
+        "SELECT p.rowid AS rowid, d.kind AS kind, d.id AS id, d.title AS title, "
+        "p.score AS score, snippet(search_documents_fts, -1, '**', '**', '…', 16) AS snippet "
+        f"FROM ({chosen}) p JOIN search_documents d ON d.rowid = p.rowid "
+        "JOIN search_documents_fts ON search_documents_fts.rowid = p.rowid "
+        "WHERE search_documents_fts MATCH ? ORDER BY p.score, p.rowid"
+    )
+    return sql, [*params, fts_query(args["q"])]
 
 
 def _hit(row) -> dict:
@@ -149,8 +182,7 @@ class Search(MethodView):
             return file_response(
                 fmt, HITS, docs, None, name, file_about(HITS, args), bom=args["bom"]
             )
-        count_sql, count_params = _hits_sql(args, None, None)
-        total = db.query(f"SELECT count(*) FROM ({count_sql})", count_params)[0][0]
+        total = db.aggregate(*_count_sql(args))[0][0]
         keyset = decode_cursor(RELEVANCE, args["cursor"]) if args.get("cursor") else None
         size = args["page_size"]
         sql, params = _hits_sql(args, keyset, size + 1)

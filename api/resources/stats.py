@@ -20,20 +20,18 @@ from api.resources.base import (
 from api.schemas import Strict, d, page_schema
 
 # group name -> (key expression, label expression, extra FROM clause)
+# group -> (table, its column to group on, the column joining it to actions,
+# the label: a table and column to look the key up in, or None for the key).
+# Each group-by reads one covering index (see scripts/build.py INDEXES); the
+# labels are looked up once per group, after grouping.
 GROUPS = {
-    "year": ("a.year", "CAST(a.year AS TEXT)", ""),
-    "type": ("a.type", "a.type", ""),
-    "jurisdiction": (
-        "a.jurisdiction",
-        "j.name",
-        " JOIN jurisdictions j ON j.code = a.jurisdiction",
-    ),
-    "authority": ("a.authority", "e.name", " JOIN entities e ON e.id = a.authority"),
-    "target": (
-        "t.entity_id",
-        "e.name",
-        " JOIN action_targets t ON t.action_id = a.id JOIN entities e ON e.id = t.entity_id",
-    ),
+    "year": ("actions", "year", "id", None),
+    "type": ("actions", "type", "id", None),
+    "jurisdiction": ("actions", "jurisdiction", "id", ("jurisdictions", "code", "name")),
+    "authority": ("actions", "authority", "id", ("entities", "id", "name")),
+    # action_targets carries each action's amounts, so grouping by target
+    # needs no lookup of the action per row.
+    "target": ("action_targets", "entity_id", "action_id", ("entities", "id", "name")),
 }
 STAT_ROWS = Resource(
     name="stats-actions",
@@ -83,21 +81,33 @@ class Group(Strict):
 
 def group_rows(args: dict) -> list[dict]:
     conditions, params = where_clause(ACTIONS, args)
-    key, label, joins = GROUPS[args["group_by"]]
-    # where_clause names bare columns; alias the actions table as `a` around it.
+    table, column, action_key, label = GROUPS[args["group_by"]]
+    table, column, action_key = (db.identifier(n) for n in (table, column, action_key))
     where = (
-        f" WHERE a.id IN (SELECT id FROM actions WHERE {' AND '.join(conditions)})"
+        f" WHERE {action_key} IN (SELECT id FROM actions WHERE {' AND '.join(conditions)})"
         if conditions
         else ""
     )
-    order = "key" if args["group_by"] == "year" else "count DESC, key"
-    sql = (
-        f"SELECT {key} AS key, {label} AS label, count(*) AS count, "
-        f"round(total(a.amount_eur), 2) AS amount_eur, "
-        f"round(total(a.amount_usd), 2) AS amount_usd "
-        f"FROM actions a{joins}{where} GROUP BY {key} ORDER BY {order}"
+    groups = (
+        f"SELECT {column} AS key, count(*) AS count, "
+        f"round(total(amount_eur), 2) AS amount_eur, round(total(amount_usd), 2) AS amount_usd "
+        f"FROM {table}{where} GROUP BY {column}"
     )
-    return [{**dict(row), "key": str(row["key"])} for row in db.query(sql, params)]
+    if label:
+        names, code, name = (db.identifier(n) for n in label)
+        label_sql = f"(SELECT {name} FROM {names} WHERE {code} = g.key)"
+    else:
+        label_sql = "CAST(g.key AS TEXT)"
+    order = "g.key" if args["group_by"] == "year" else "g.count DESC, g.key"
+    sql = (
+        f"SELECT g.key AS key, {label_sql} AS label, g.count AS count, "
+        f"g.amount_eur AS amount_eur, g.amount_usd AS amount_usd FROM ({groups}) g ORDER BY {order}"
+    )
+    columns = ("key", "label", "count", "amount_eur", "amount_usd")
+    return [
+        {**dict(zip(columns, row, strict=True)), "key": str(row[0])}
+        for row in db.aggregate(sql, params)
+    ]
 
 
 @blp.route("/stats/actions")
