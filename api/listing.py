@@ -204,6 +204,13 @@ def documents_table(resource: Resource) -> str:
     return _col(f"{resource.table}_documents")
 
 
+def stored_in_order(resource: Resource, sort: str) -> bool:
+    """Whether the build stored this resource's documents in `sort` order
+    (databases built before that was recorded answer no)."""
+    order = db.metadata().get("documents_order")
+    return bool(order) and orjson.loads(order).get(resource.table) == sort
+
+
 def select_sql(resource: Resource, args: dict, *, column: str = "doc") -> tuple[str, list]:
     """The full ordered query for a collection (no paging), yielding each
     record's document (or its pre-rendered CSV line): used by file exports.
@@ -211,6 +218,10 @@ def select_sql(resource: Resource, args: dict, *, column: str = "doc") -> tuple[
     The narrow table is filtered and walked in order; each row's document is
     then looked up by key, so the scan never reads the large documents."""
     conditions, params = where_clause(resource, args)
+    if not conditions and stored_in_order(resource, args["sort"]):
+        # The whole collection in its default order: the documents are stored
+        # in that order, so this is one sequential read with no lookups.
+        return f"SELECT {_col(column)} FROM {documents_table(resource)} ORDER BY rowid", []
     plan = sort_plan(resource, args["sort"])
     where = f" WHERE {' AND '.join(conditions)}" if conditions else ""
     table, key, value = _col(resource.table), _col(resource.key), _col(column)

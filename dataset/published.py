@@ -25,6 +25,10 @@ class Shape:
     # ref, code_ref, refs, amount, sources, related; unnamed fields are scalars
     # (or lists of strings).
     shapes: dict[str, str] = field(default_factory=dict)
+    # The order a list comes in when no `sort` is given (`-` for descending;
+    # ties by the key). The build stores documents in this order, so a whole
+    # collection in it is one sequential read.
+    default_sort: str = "id"
 
 
 ACTIONS = Shape(
@@ -64,6 +68,7 @@ ACTIONS = Shape(
         "announcements": "refs",
         "sources": "sources",
     },
+    default_sort="-date",
 )
 STATEMENTS = Shape(
     fields=(
@@ -92,6 +97,7 @@ STATEMENTS = Shape(
         "announces": "refs",
         "sources": "sources",
     },
+    default_sort="-date",
 )
 ENTITIES = Shape(
     fields=(
@@ -109,6 +115,7 @@ ENTITIES = Shape(
         "last_changed",
     ),
     shapes={"jurisdiction": "code_ref", "parent": "ref"},
+    default_sort="name",
 )
 JURISDICTIONS = Shape(
     fields=(
@@ -123,6 +130,7 @@ JURISDICTIONS = Shape(
         "last_changed",
     ),
     shapes={"parent": "code_ref"},
+    default_sort="code",
 )
 SOURCES = Shape(
     fields=(
@@ -137,6 +145,7 @@ SOURCES = Shape(
         "last_changed",
     ),
     shapes={"cited_by": "refs"},
+    default_sort="id",
 )
 BY_TABLE = {
     "actions": ACTIONS,

@@ -269,6 +269,20 @@ def no_progress(items, _label):
     return items
 
 
+def _in_default_order(table: str, records: dict) -> list[str]:
+    """Record keys in the resource's default list order (values, then key,
+    as SQLite orders them), so its documents are stored in the order a whole
+    collection is read; metadata `documents_order` says so to the API."""
+    default = published.BY_TABLE[table].default_sort
+    name = default.lstrip("-")
+
+    def sort_key(key):
+        value = records[key].get(name, key)
+        return (value.isoformat() if hasattr(value, "isoformat") else value or "", key)
+
+    return sorted(records, key=sort_key, reverse=default.startswith("-"))
+
+
 def _published_rows(db, table: str, keys, render, row_of, progress=no_progress) -> None:
     """Insert each record's narrow row, and its document with its CSV line."""
     shape = published.BY_TABLE[table]
@@ -297,7 +311,7 @@ def _fill(
     _published_rows(
         db,
         "jurisdictions",
-        sorted(recs["jurisdiction"]),
+        _in_default_order("jurisdictions", recs["jurisdiction"]),
         docs.jurisdiction,
         lambda code, d: {**d, "parent": recs["jurisdiction"][code]["parent"]},
     )
@@ -305,7 +319,7 @@ def _fill(
     _published_rows(
         db,
         "entities",
-        sorted(recs["entity"]),
+        _in_default_order("entities", recs["entity"]),
         lambda key: docs.entity(key, counts),
         lambda key, d: {
             **d,
@@ -316,7 +330,7 @@ def _fill(
     _published_rows(
         db,
         "sources",
-        sorted(recs["source"]),
+        _in_default_order("sources", recs["source"]),
         docs.source,
         lambda key, d: {**d, "cited_by": len(d["cited_by"])},
     )
@@ -350,7 +364,14 @@ def _fill(
             "amount_usd": amount.get("usd"),
         }
 
-    _published_rows(db, "actions", sorted(recs["action"]), docs.action, action_row, progress)
+    _published_rows(
+        db,
+        "actions",
+        _in_default_order("actions", recs["action"]),
+        docs.action,
+        action_row,
+        progress,
+    )
     _insert(db, "action_targets", targets, ignore=True)
     _insert(db, "action_topics", topics, ignore=True)
     _insert(db, "action_related", related, ignore=True)
@@ -369,7 +390,12 @@ def _fill(
         }
 
     _published_rows(
-        db, "statements", sorted(recs["statement"]), docs.statement, statement_row, progress
+        db,
+        "statements",
+        _in_default_order("statements", recs["statement"]),
+        docs.statement,
+        statement_row,
+        progress,
     )
     _insert(db, "statement_topics", s_topics, ignore=True)
     _insert(db, "statement_responses", responses, ignore=True)
@@ -394,16 +420,16 @@ def _fill(
 
 def _fill_search(db: sqlite_utils.Database, dataset: Dataset) -> None:
     recs, rows = dataset.records, []
-    for key in sorted(recs["action"]):
+    for key in _in_default_order("actions", recs["action"]):
         a = recs["action"][key]
         names = " ".join(recs["entity"][t]["name"] for t in a["targets"])
         body = f"{a['summary']} {names} {recs['entity'][a['authority']]['name']}"
         rows.append({"kind": "action", "id": key, "title": a["title"], "body": body})
-    for key in sorted(recs["statement"]):
+    for key in _in_default_order("statements", recs["statement"]):
         s = recs["statement"][key]
         body = f"{s['quote']} {s['summary']} {recs['entity'][s['speaker']]['name']}"
         rows.append({"kind": "statement", "id": key, "title": s["title"], "body": body})
-    for key in sorted(recs["entity"]):
+    for key in _in_default_order("entities", recs["entity"]):
         e = recs["entity"][key]
         body = " ".join([*e["aliases"], e["description"] or ""])
         rows.append({"kind": "entity", "id": key, "title": e["name"], "body": body})
@@ -490,6 +516,8 @@ def write_database(path: Path, dataset: Dataset, dataset_dir: Path, progress=no_
         "citation": info["citation"].format(version=version).strip(),
         "counts": _json(counts),
         "vocabularies": _json(load_vocabularies()),
+        # Each <table>_documents is stored in this list order (rowid order).
+        "documents_order": _json({t: published.BY_TABLE[t].default_sort for t in PUBLISHED_TABLES}),
     }
     _insert(db, "metadata", ({"key": k, "value": v} for k, v in meta.items()))
     db.conn.commit()

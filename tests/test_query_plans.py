@@ -83,3 +83,15 @@ def test_a_page_reads_only_its_documents(app):
     with app.app_context():
         page = fetch_page(ACTIONS, {"sort": "-date", "page_size": 2})
     assert len(page.docs) == 2 and page.total == 8
+
+
+def test_whole_default_ordered_export_is_one_sequential_read(app):
+    from api.listing import select_sql
+
+    with app.app_context():
+        whole, _ = select_sql(ACTIONS, {"sort": "-date"}, column="csv")
+        other_order, _ = select_sql(ACTIONS, {"sort": "date"}, column="csv")
+        filtered, _ = select_sql(ACTIONS, {"sort": "-date", "type": ["fine"]}, column="csv")
+        assert whole == 'SELECT "csv" FROM "actions_documents" ORDER BY rowid'
+        assert plan(app, whole, []) == ["SCAN actions_documents"]
+    assert "ORDER BY rowid" not in other_order and "ORDER BY rowid" not in filtered

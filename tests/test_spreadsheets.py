@@ -140,3 +140,19 @@ def test_xlsx_beyond_excels_row_limit_is_a_clear_413(client, monkeypatch):
     assert "ask for CSV" in response.get_json()["detail"]
     assert client.get("/v1/actions.xlsx?type=fine").status_code == 200
     assert client.get("/v1/actions.csv").status_code == 200
+
+
+@pytest.mark.parametrize(
+    "collection", ["actions", "statements", "entities", "jurisdictions", "sources"]
+)
+def test_whole_collection_files_come_in_the_json_order(client, collection):
+    """The unfiltered, default-order export reads the stored documents in
+    rowid order: it must be exactly the order the JSON pages give."""
+    key = "code" if collection == "jurisdictions" else "id"
+    pages = [
+        item[key] for item in client.get(f"/v1/{collection}?page_size=500").get_json()["items"]
+    ]
+    lines = client.get(f"/v1/{collection}.ndjson").get_data(as_text=True).splitlines()
+    assert [json.loads(line)[key] for line in lines] == pages
+    rows = pd.read_csv(io.BytesIO(client.get(f"/v1/{collection}.csv").get_data()), dtype=str)
+    assert list(rows[key]) == pages

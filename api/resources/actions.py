@@ -21,7 +21,7 @@ ACTIONS = Resource(
         "id": ("id", None),
         "last_changed": ("last_changed", None),
     },
-    default_sort="-date",
+    default_sort=published.ACTIONS.default_sort,
     ranges=(("date_from", "date_to"), ("amount_eur_min", "amount_eur_max")),
     filters=(
         Filter(

@@ -19,7 +19,7 @@ ENTITIES = Resource(
         "actions_taken": ("actions_taken", None),
         "actions_targeted": ("actions_targeted", None),
     },
-    default_sort="name",
+    default_sort=published.ENTITIES.default_sort,
     filters=(
         Filter("kind", "Kind of entity.", "regulator", column="kind", vocabulary="entity_kinds"),
         Filter("jurisdiction", "Jurisdiction code.", "IE", column="jurisdiction"),

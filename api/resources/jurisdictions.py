@@ -14,7 +14,7 @@ JURISDICTIONS = Resource(
     fields=published.JURISDICTIONS.fields,
     shapes=published.JURISDICTIONS.shapes,
     sorts={"code": ("code", None), "name": ("name", None), "actions": ("actions", None)},
-    default_sort="code",
+    default_sort=published.JURISDICTIONS.default_sort,
     filters=(
         Filter(
             "kind",

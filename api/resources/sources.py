@@ -17,7 +17,7 @@ SOURCES = Resource(
         "published": ("published", "empty text"),
         "cited_by": ("cited_by", None),
     },
-    default_sort="id",
+    default_sort=published.SOURCES.default_sort,
     filters=(
         Filter(
             "kind", "primary, news or seed.", "primary", column="kind", vocabulary="source_kinds"

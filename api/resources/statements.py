@@ -15,7 +15,7 @@ STATEMENTS = Resource(
     fields=published.STATEMENTS.fields,
     shapes=published.STATEMENTS.shapes,
     sorts={"date": ("date", None), "title": ("title", None), "id": ("id", None)},
-    default_sort="-date",
+    default_sort=published.STATEMENTS.default_sort,
     ranges=(("date_from", "date_to"),),
     filters=(
         Filter(
