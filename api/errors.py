@@ -145,7 +145,3 @@ def handle_unexpected(error: Exception) -> Response:
         "Something went wrong on our side; it has been logged.",
         slug="internal-server-error",
     )
-
-
-def problem_json_dump(body: dict) -> bytes:
-    return orjson.dumps(body)

@@ -1,7 +1,6 @@
 """The collection and item views every resource shares, built from its
 declaration: one collection MethodView and one item MethodView per Blueprint."""
 
-import difflib
 from urllib.parse import urlencode
 
 import orjson
@@ -278,7 +277,3 @@ def resource_blueprint(
         type(f"{name}Item", (MethodView,), {"get": item_view})
     )
     return blp
-
-
-def suggest_ids(key: str, ids) -> list[str]:
-    return difflib.get_close_matches(key, ids, n=3)
