@@ -420,16 +420,16 @@ def _fill(
 
 def _fill_search(db: sqlite_utils.Database, dataset: Dataset) -> None:
     recs, rows = dataset.records, []
-    for key in _in_default_order("actions", recs["action"]):
+    for key in sorted(recs["action"]):
         a = recs["action"][key]
         names = " ".join(recs["entity"][t]["name"] for t in a["targets"])
         body = f"{a['summary']} {names} {recs['entity'][a['authority']]['name']}"
         rows.append({"kind": "action", "id": key, "title": a["title"], "body": body})
-    for key in _in_default_order("statements", recs["statement"]):
+    for key in sorted(recs["statement"]):
         s = recs["statement"][key]
         body = f"{s['quote']} {s['summary']} {recs['entity'][s['speaker']]['name']}"
         rows.append({"kind": "statement", "id": key, "title": s["title"], "body": body})
-    for key in _in_default_order("entities", recs["entity"]):
+    for key in sorted(recs["entity"]):
         e = recs["entity"][key]
         body = " ".join([*e["aliases"], e["description"] or ""])
         rows.append({"kind": "entity", "id": key, "title": e["name"], "body": body})
