@@ -6,11 +6,10 @@ Each test makes its own app with a low limit, so no counter is shared."""
 import logging
 
 import pytest
-from flask_limiter import Limiter
 from limits.storage import MemoryStorage, RedisStorage
 
 from api import create_app
-from api.limits import DEFAULT_RATE_LIMIT
+from api.limits import DEFAULT_RATE_LIMIT, RateLimiter, ThreadlessMemoryStorage
 
 LOW = "3 per minute"
 
@@ -21,9 +20,8 @@ def limited_app(fixture_db, **config):
     )
 
 
-def limiter_of(app) -> Limiter:
-    (limiter,) = app.extensions["limiter"]
-    return limiter
+def limiter_of(app) -> RateLimiter:
+    return app.extensions["rate_limiter"]
 
 
 def test_past_the_limit_answers_429_problem_with_retry_after(fixture_db):
@@ -138,3 +136,32 @@ def test_redis_storage_is_pluggable_and_an_outage_does_not_stop_serving(fixture_
         statuses = [client.get("/v1/meta").status_code for _ in range(5)]
     assert statuses == [200] * 5
     assert any("rate limit" in r.getMessage().lower() for r in caplog.records), caplog.text
+
+
+def test_memory_counters_start_no_thread_per_request(fixture_db, monkeypatch):
+    # limits' MemoryStorage starts a Timer thread on counter updates, and
+    # starting one waits for the GIL; ours sweeps inline instead.
+    import threading
+
+    app = create_app(
+        {"DATABASE": str(fixture_db), "TESTING": True, "RATELIMIT_DEFAULT": "1000 per minute"}
+    )
+    assert isinstance(limiter_of(app).storage, ThreadlessMemoryStorage)
+    client = app.test_client()
+    client.get("/v1/meta")
+    started = []
+    monkeypatch.setattr(threading.Thread, "start", lambda self: started.append(self))
+    statuses = {client.get("/v1/meta").status_code for _ in range(30)}
+    assert statuses == {200} and started == []
+
+
+def test_the_inline_sweep_drops_expired_counters():
+    import time
+
+    storage = ThreadlessMemoryStorage("memory://")
+    storage.incr("policy-ledger/old", expiry=0.01)
+    time.sleep(0.02)
+    storage.next_sweep = 0  # due now
+    storage.incr("policy-ledger/new", expiry=60)
+    assert "policy-ledger/old" not in storage.storage
+    assert storage.get("policy-ledger/new") == 1
