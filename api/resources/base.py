@@ -1,12 +1,11 @@
 """The collection and item views every resource shares, built from its
 declaration: one collection MethodView and one item MethodView per Blueprint."""
 
-from urllib.parse import urlencode
+from urllib.parse import unquote_plus, urlencode
 
 import orjson
 from flask import Response, redirect, request, url_for
 from flask.views import MethodView
-from flask_smorest import Blueprint
 from marshmallow import fields
 
 from api import db
@@ -28,7 +27,14 @@ from api.listing import (
     select_fields,
     select_sql,
 )
-from api.params import CommaList, OneOfSuggesting, QuerySchema, format_field, query_schema
+from api.params import (
+    Blueprint,
+    CommaList,
+    OneOfSuggesting,
+    QuerySchema,
+    format_field,
+    query_schema,
+)
 from api.schemas import ProblemSchema, page_schema
 from dataset.published import csv_header
 
@@ -93,9 +99,17 @@ def absolute_url(path: str, params: dict) -> str:
 
 
 def next_page_url(cursor: str) -> str:
-    params = {k: request.args.getlist(k) for k in request.args if k != "cursor"}
-    params["cursor"] = cursor
-    return absolute_url(request.path, params)
+    """This request's address with `cursor` replaced: the client's own query
+    string, kept as sent (same order and escaping), less any cursor. Cheaper
+    than decoding and re-encoding every parameter, on every page."""
+    kept = [
+        part
+        for part in request.query_string.decode("latin-1").split("&")
+        if part and unquote_plus(part.partition("=")[0]) != "cursor"
+    ]
+    kept.append(f"cursor={cursor}")  # URL-safe base64: nothing to escape
+    base = f"{request.scheme}://{request.host}{request.root_path}{request.path}"
+    return f"{base}?{'&'.join(kept)}"
 
 
 def json_response(body: bytes, status: int = 200) -> Response:
@@ -180,8 +194,11 @@ def item_schema_for(resource: Resource) -> type:
     )
 
 
-def find_item(resource: Resource, key: str) -> str:
-    row = db.query_one(f"SELECT doc FROM {documents_table(resource)} WHERE id = ?", [key])
+def find_item(resource: Resource, key: str) -> bytes:
+    """The stored JSON document of one record, as UTF-8 bytes."""
+    row = db.query_one(
+        f"SELECT CAST(doc AS BLOB) FROM {documents_table(resource)} WHERE id = ?", [key]
+    )
     if row is not None:
         return row[0]
     if resource.retired:
@@ -216,7 +233,7 @@ def item_response(resource: Resource, key: str, args: dict) -> Response:
     wanted = args.get("fields")
     if wanted:
         return json_response(orjson.dumps(select_fields(orjson.loads(doc), wanted)))
-    return json_response(doc.encode("utf-8"))
+    return json_response(doc)
 
 
 def resource_blueprint(

@@ -9,11 +9,11 @@ from pathlib import Path
 import orjson
 from flask import current_app, request, send_file
 from flask.views import MethodView
-from flask_smorest import Blueprint
 from marshmallow import fields
 
 from api.errors import Problem, not_found
 from api.export import MANIFEST
+from api.params import Blueprint
 from api.resources.base import json_response, problem_responses
 from api.resources.meta import NoQuery
 from api.schemas import Strict, d

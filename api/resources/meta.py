@@ -3,12 +3,11 @@
 import orjson
 from flask import request
 from flask.views import MethodView
-from flask_smorest import Blueprint
 from marshmallow import fields
 
 from api import API_VERSION, db
 from api.errors import Problem
-from api.params import QuerySchema, bounded_string
+from api.params import Blueprint, QuerySchema, bounded_string
 from api.releases import release_diff, releases
 from api.resources.base import json_response, problem_responses
 from api.schemas import Strict, d

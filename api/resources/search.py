@@ -3,7 +3,6 @@
 import orjson
 from flask import request
 from flask.views import MethodView
-from flask_smorest import Blueprint
 from marshmallow import fields, validate
 
 from api import db
@@ -12,6 +11,7 @@ from api.listing import Resource, SortPlan, decode_cursor, encode_cursor, fts_qu
 from api.params import (
     DEFAULT_PAGE_SIZE,
     MAX_PAGE_SIZE,
+    Blueprint,
     CommaList,
     OneOfSuggesting,
     QuerySchema,

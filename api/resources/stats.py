@@ -2,13 +2,19 @@
 
 import orjson
 from flask.views import MethodView
-from flask_smorest import Blueprint
 from marshmallow import fields
 
 from api import db
 from api.formats import choose_format, file_response, filename, json_page
 from api.listing import Resource, where_clause
-from api.params import OneOfSuggesting, QuerySchema, bom_field, filter_field, format_field
+from api.params import (
+    Blueprint,
+    OneOfSuggesting,
+    QuerySchema,
+    bom_field,
+    filter_field,
+    format_field,
+)
 from api.resources.actions import ACTIONS
 from api.resources.base import (
     COLLECTION_FORMATS,
