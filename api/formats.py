@@ -236,11 +236,14 @@ def write_cell(sheet, row, col, value, date_format):
         sheet.write_string(row, col, neutralise(str(value)))
 
 
-def json_page(docs: list[str], total: int, next_url: str | None, wanted) -> bytes:
+def json_page(docs: list[bytes] | list[str], total: int, next_url: str | None, wanted) -> bytes:
+    """A page of JSON documents (each already serialised, as bytes or str)."""
     if wanted:
         items = b",".join(
             orjson.dumps({k: d[k] for k in wanted if k in d}) for d in map(orjson.loads, docs)
         )
+    elif docs and isinstance(docs[0], bytes):
+        items = b",".join(docs)
     else:
         items = ",".join(docs).encode("utf-8")
     return (

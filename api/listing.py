@@ -262,8 +262,11 @@ def fetch_page(resource: Resource, args: dict) -> Page:
     order = ", ".join(
         f"p.k{i}" + (" DESC" if plan.descending else "") for i in range(len(plan.expressions))
     )
+    # CAST AS BLOB: the stored UTF-8 bytes as they are, sent without a
+    # decode to str and an encode back (a page of 50 actions is ~100 kB).
     rows = db.query(
-        f"SELECT d.doc AS doc, p.* FROM ({page}) p JOIN {documents_table(resource)} d "
+        f"SELECT CAST(d.doc AS BLOB) AS doc, p.* FROM ({page}) p "
+        f"JOIN {documents_table(resource)} d "
         f"ON d.id = p.page_key ORDER BY {order}",
         [*page_params, size + 1],
     )
