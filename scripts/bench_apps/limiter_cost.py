@@ -28,8 +28,9 @@ def busy(seconds: float) -> None:
 
 
 def per_request_us(storage) -> float:
-    limits = parse_many(DEFAULT_RATE_LIMIT.replace("100 per", "100000000 per").replace(
-        "3000 per", "100000000 per"))
+    limits = parse_many(
+        DEFAULT_RATE_LIMIT.replace("100 per", "100000000 per").replace("3000 per", "100000000 per")
+    )
     strategy = SlidingWindowCounterRateLimiter(storage) if storage else None
     started = time.perf_counter()
     for _ in range(REQUESTS):
