@@ -34,6 +34,7 @@ from api.params import (
     QuerySchema,
     format_field,
     query_schema,
+    served_lean,
 )
 from api.schemas import ProblemSchema, page_schema
 from dataset.published import csv_header
@@ -272,18 +273,24 @@ def resource_blueprint(
         "unknown id answers 404 naming the nearest known id."
     )
 
-    list_view = blp.doc(operationId=f"list_{resource.name}", **file_formats_doc(formats))(
-        problem_responses(blp, 400, 406, 413, 422)(
-            blp.response(200, page, description=f"A page of {resource.name}.")(
-                blp.arguments(collection_args(), location="query")(list_view)
+    list_view = served_lean(
+        blp.doc(operationId=f"list_{resource.name}", **file_formats_doc(formats))(
+            problem_responses(blp, 400, 406, 413, 422)(
+                blp.response(200, page, description=f"A page of {resource.name}.")(
+                    blp.arguments(collection_args(), location="query")(list_view)
+                )
             )
         )
     )
-    item_view = blp.doc(operationId=f"get_{resource.kind}")(
-        problem_responses(blp, 400, 404, 422)(
-            blp.alt_response(308, description="This id was retired; Location names its successor.")(
-                blp.response(200, item_schema, description=f"One {resource.kind}.")(
-                    blp.arguments(item_args(), location="query")(item_view)
+    item_view = served_lean(
+        blp.doc(operationId=f"get_{resource.kind}")(
+            problem_responses(blp, 400, 404, 422)(
+                blp.alt_response(
+                    308, description="This id was retired; Location names its successor."
+                )(
+                    blp.response(200, item_schema, description=f"One {resource.kind}.")(
+                        blp.arguments(item_args(), location="query")(item_view)
+                    )
                 )
             )
         )

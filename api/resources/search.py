@@ -18,6 +18,7 @@ from api.params import (
     bom_field,
     bounded_string,
     format_field,
+    served_lean,
 )
 from api.resources.base import (
     COLLECTION_FORMATS,
@@ -163,6 +164,7 @@ def _hit(row) -> dict:
 
 @blp.route("/search")
 class Search(MethodView):
+    @served_lean
     @blp.doc(operationId="search", **file_formats_doc(COLLECTION_FORMATS))
     @problem_responses(blp, 400, 406, 422)
     @blp.response(200, page_schema(Hit, "HitPage"), description="Hits, most relevant first.")

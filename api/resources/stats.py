@@ -14,6 +14,7 @@ from api.params import (
     bom_field,
     filter_field,
     format_field,
+    served_lean,
 )
 from api.resources.actions import ACTIONS
 from api.resources.base import (
@@ -118,6 +119,7 @@ def group_rows(args: dict) -> list[dict]:
 
 @blp.route("/stats/actions")
 class ActionStats(MethodView):
+    @served_lean
     @blp.doc(operationId="stats_actions", **file_formats_doc(COLLECTION_FORMATS))
     @problem_responses(blp, 400, 406, 422)
     @blp.response(200, page_schema(Group, "GroupPage"), description="One item per group.")
