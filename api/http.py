@@ -13,6 +13,10 @@ from api.params import MAX_URL_LENGTH
 SUFFIXES = tuple(f".{fmt}" for fmt in MIMETYPES)
 CACHE_CONTROL = "public, max-age=300"
 OPENAPI_PATH = "/v1/openapi.json"  # a file name, not a format suffix
+SAFETY_HEADERS = (
+    ("X-Content-Type-Options", "nosniff"),
+    ("Referrer-Policy", "strict-origin-when-cross-origin"),
+)
 
 
 class FormatSuffixMiddleware:
@@ -35,18 +39,20 @@ class FormatSuffixMiddleware:
         return self.wsgi_app(environ, start_response)
 
 
-def _etag() -> str:
-    meta = db.metadata()
+def _etag(environ) -> str:
+    """The ETag of this request's answer: the dataset file's hash and
+    everything about the request that changes the answer. Read from the WSGI
+    environ directly: this runs on every request."""
     variant = "|".join(
         [
-            meta["sha256"],
-            request.path,
-            request.query_string.decode("latin-1"),
-            request.environ.get(SUFFIX_ENV_KEY, ""),
-            request.headers.get("Accept", ""),
+            db.metadata()["sha256"],
+            environ.get("PATH_INFO", ""),
+            environ.get("QUERY_STRING", ""),
+            environ.get(SUFFIX_ENV_KEY, ""),
+            environ.get("HTTP_ACCEPT", ""),
         ]
     )
-    return hashlib.sha256(variant.encode("utf-8")).hexdigest()[:32]
+    return hashlib.sha256(variant.encode("utf-8", "surrogateescape")).hexdigest()[:32]
 
 
 def refuse_long_urls():
@@ -81,34 +87,53 @@ def init_app(app: Flask) -> None:
     def answer_not_modified():
         # The dataset is immutable while we serve it, so the ETag depends only
         # on the file and the request: a matching If-None-Match costs no query.
-        if request.method not in ("GET", "HEAD") or not request.path.startswith("/v1/"):
+        environ = request.environ
+        if "HTTP_IF_NONE_MATCH" not in environ or not _has_etag(environ):
             return None
-        etag = _etag()
-        request.environ["policy_ledger.etag"] = etag
+        etag = _etag(environ)
         if request.if_none_match.contains(etag):
             response = app.response_class(status=304)
-            response.set_etag(etag)
-            _common_headers(response)
+            response.headers["ETag"] = f'"{etag}"'
+            _common_headers(response, environ)
             return response
         return None
 
     @app.after_request
     def add_headers(response):
-        etag = request.environ.get("policy_ledger.etag")
-        if etag and response.status_code == 200:
-            response.set_etag(etag)
-            response.headers.setdefault("Cache-Control", CACHE_CONTROL)
-        response.vary.add("Accept")
-        _common_headers(response)
+        environ = request.environ
+        headers = response.headers
+        # One pass over the headers a view set; then only appends (werkzeug's
+        # Headers.__setitem__ rescans every header on each assignment).
+        present = {name.lower() for name in headers.keys()}
+        if response.status_code == 200 and _has_etag(environ):
+            headers.set("ETag", f'"{_etag(environ)}"')
+            if "cache-control" not in present:
+                headers.add("Cache-Control", CACHE_CONTROL)
+        if "vary" not in present:
+            headers.add("Vary", "Accept")
+        elif "accept" not in headers["Vary"].lower():
+            headers["Vary"] = f"{headers['Vary']}, Accept"
+        _common_headers(response, environ, present)
         return response
 
 
-def _common_headers(response) -> None:
+def _has_etag(environ) -> bool:
+    """API answers to GET and HEAD carry an ETag (pages for people do not)."""
+    return environ.get("REQUEST_METHOD") in ("GET", "HEAD") and environ.get(
+        "PATH_INFO", ""
+    ).startswith("/v1/")
+
+
+def _common_headers(response, environ, present: set[str] | None = None) -> None:
+    headers = response.headers
+    if present is None:
+        present = {name.lower() for name in headers.keys()}
     try:
-        response.headers["X-Dataset-Version"] = db.metadata()["version"]
+        headers.set("X-Dataset-Version", db.metadata()["version"])
     except Exception:  # noqa: BLE001 - a missing database must not hide the real error
         pass
-    response.headers.setdefault("X-Content-Type-Options", "nosniff")
-    response.headers.setdefault("Referrer-Policy", "strict-origin-when-cross-origin")
-    if not request.path.startswith("/embed/"):
-        response.headers.setdefault("X-Frame-Options", "DENY")
+    for name, value in SAFETY_HEADERS:
+        if name.lower() not in present:
+            headers.add(name, value)
+    if "x-frame-options" not in present and not environ.get("PATH_INFO", "").startswith("/embed/"):
+        headers.add("X-Frame-Options", "DENY")
