@@ -123,9 +123,14 @@ def query_one(sql: str, params=()) -> sqlite3.Row | None:
     return rows[0] if rows else None
 
 
-def iterate(sql: str, params=(), *, batch: int = 1000):
-    """Stream rows of a long query (file exports) without holding them all."""
-    cursor = get_db().execute(sql, params)
+def iterate(sql: str, params=(), *, batch: int = 1000, plain: bool = False):
+    """Stream rows of a long query (file exports) without holding them all;
+    `plain` rows are tuples (a million sqlite3.Row objects cost more than the
+    rows themselves when only the first column is read)."""
+    cursor = get_db().cursor()
+    if plain:
+        cursor.row_factory = None
+    cursor.execute(sql, params)
     while rows := cursor.fetchmany(batch):
         yield from rows
 

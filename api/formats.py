@@ -115,19 +115,23 @@ def file_response(
     return response
 
 
-def csv_lines_response(header: str, lines: Iterator[str], name: str, *, bom=False) -> Response:
-    """Stream pre-rendered CSV lines (written at build time) behind a header."""
+def stored_lines_response(
+    fmt: str, first: str, lines: Iterator[bytes], name: str, *, bom=False
+) -> Response:
+    """Stream lines rendered at build time (CSV lines, or JSON documents
+    for NDJSON), as stored, after an optional first line (a CSV header)."""
+    newline = b"\n" if fmt == "ndjson" else b""  # CSV lines end in CRLF already
 
     def chunks():
-        chunk = ["\ufeff" + header if bom else header]
+        chunk = [(("\ufeff" if bom else "") + first).encode("utf-8")]
         for line in lines:
-            chunk.append(line)
+            chunk.append(line + newline if newline else line)
             if len(chunk) >= 1000:
-                yield "".join(chunk)
+                yield b"".join(chunk)
                 chunk = []
-        yield "".join(chunk)
+        yield b"".join(chunk)
 
-    response = Response(stream_with_context(chunks()), mimetype=MIMETYPES["csv"])
+    response = Response(stream_with_context(chunks()), mimetype=MIMETYPES[fmt])
     response.headers["Content-Disposition"] = f'attachment; filename="{name}"'
     return response
 

@@ -211,21 +211,32 @@ def stored_in_order(resource: Resource, sort: str) -> bool:
     return bool(order) and orjson.loads(order).get(resource.table) == sort
 
 
+def documents_by_rowid(resource: Resource) -> bool:
+    """Whether each narrow row and its document share a rowid (the build
+    checks it and says so; older files fall back to the key)."""
+    tables = db.metadata().get("documents_by_rowid")
+    return bool(tables) and resource.table in orjson.loads(tables)
+
+
 def select_sql(resource: Resource, args: dict, *, column: str = "doc") -> tuple[str, list]:
     """The full ordered query for a collection (no paging), yielding each
-    record's document (or its pre-rendered CSV line): used by file exports.
+    record's document (or its pre-rendered CSV line) as the stored UTF-8
+    bytes: used by file exports, which send them on without a decode and an
+    encode per row.
 
     The narrow table is filtered and walked in order; each row's document is
     then looked up by key, so the scan never reads the large documents."""
     conditions, params = where_clause(resource, args)
+    value = f"CAST({_col(column)} AS BLOB)"
     if not conditions and stored_in_order(resource, args["sort"]):
         # The whole collection in its default order: the documents are stored
         # in that order, so this is one sequential read with no lookups.
-        return f"SELECT {_col(column)} FROM {documents_table(resource)} ORDER BY rowid", []
+        return f"SELECT {value} FROM {documents_table(resource)} ORDER BY rowid", []
     plan = sort_plan(resource, args["sort"])
     where = f" WHERE {' AND '.join(conditions)}" if conditions else ""
-    table, key, value = _col(resource.table), _col(resource.key), _col(column)
-    document = f"(SELECT d.{value} FROM {documents_table(resource)} d WHERE d.id = {table}.{key})"
+    table, key = _col(resource.table), _col(resource.key)
+    match = f"d.rowid = {table}.rowid" if documents_by_rowid(resource) else f"d.id = {table}.{key}"
+    document = f"(SELECT {value} FROM {documents_table(resource)} d WHERE {match})"
     return (
         f"SELECT {document} FROM {table}{where} ORDER BY {plan.order_by}",
         params,
@@ -255,8 +266,12 @@ def fetch_page(resource: Resource, args: dict) -> Page:
     key_columns = ", ".join(f"{e} AS k{i}" for i, e in enumerate(plan.expressions))
     size = args["page_size"]
     # The page is chosen on the narrow table; only its documents are read.
+    # Documents are found by rowid where the build aligned them (the rowid is
+    # in every index, so the page query stays covering), else by key.
+    by_rowid = documents_by_rowid(resource)
+    page_key, match = ("rowid", "d.rowid") if by_rowid else (_col(resource.key), "d.id")
     page = (
-        f"SELECT {_col(resource.key)} AS page_key, {key_columns} FROM {table}{where} "
+        f"SELECT {page_key} AS page_key, {key_columns} FROM {table}{where} "
         f"ORDER BY {plan.order_by} LIMIT ?"
     )
     order = ", ".join(
@@ -267,7 +282,7 @@ def fetch_page(resource: Resource, args: dict) -> Page:
     rows = db.query(
         f"SELECT CAST(d.doc AS BLOB) AS doc, p.* FROM ({page}) p "
         f"JOIN {documents_table(resource)} d "
-        f"ON d.id = p.page_key ORDER BY {order}",
+        f"ON {match} = p.page_key ORDER BY {order}",
         [*page_params, size + 1],
     )
     next_cursor = None

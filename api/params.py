@@ -271,32 +271,22 @@ def _converter(field: fields.Field):
     if type(field) is fields.String:
         check = _string_check(field)
         return None if check is None else (lambda values: check(values[0]))
-    if type(field) is fields.Integer and all(
-        isinstance(v, validate.Range) for v in field.validators
-    ):
+    # Numbers: plain digits only (marshmallow also takes "1e3", " 5", "+5":
+    # those go to the full load), then the field's Range validators.
+    numbers = {fields.Integer: (_DIGITS, int), fields.Float: (_DECIMAL, float)}
+    if type(field) in numbers and all(isinstance(v, validate.Range) for v in field.validators):
+        pattern, convert = numbers[type(field)]
         ranges = field.validators
 
-        def integer(values: list[str]) -> int:
-            if not _DIGITS.fullmatch(values[0]):
+        def number(values: list[str]):
+            if not pattern.fullmatch(values[0]):
                 raise _Unreadable
-            number = int(values[0])
-            if any(not _in_range(r, number) for r in ranges):
+            value = convert(values[0])
+            if any(not _in_range(r, value) for r in ranges):
                 raise _Unreadable
-            return number
+            return value
 
-        return integer
-    if type(field) is fields.Float and all(isinstance(v, validate.Range) for v in field.validators):
-        ranges = field.validators
-
-        def decimal(values: list[str]) -> float:
-            if not _DECIMAL.fullmatch(values[0]):
-                raise _Unreadable
-            number = float(values[0])
-            if any(not _in_range(r, number) for r in ranges):
-                raise _Unreadable
-            return number
-
-        return decimal
+        return number
     if type(field) is fields.Date and not field.validators and field.format in (None, "iso"):
 
         def date(values: list[str]) -> datetime.date:

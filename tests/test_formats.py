@@ -6,6 +6,7 @@ import json
 
 import feedparser
 import openpyxl
+import pytest
 
 
 def csv_rows(client, url):
@@ -72,6 +73,17 @@ def test_ndjson_one_document_per_line(client):
     assert [d["id"] for d in docs] == [
         i["id"] for i in client.get("/v1/statements").get_json()["items"]
     ]
+
+
+@pytest.mark.parametrize("query", ["", "?type=fine,ban&sort=-amount_eur", "?fields=id,title"])
+def test_ndjson_lines_are_the_documents_the_json_api_serves(client, query):
+    # Whole-document NDJSON streams the stored documents as they are; each
+    # line must be exactly what the JSON list serves for that record.
+    lines = client.get(f"/v1/actions.ndjson{query}").get_data().splitlines()
+    sep = "&" if query else "?"
+    items = client.get(f"/v1/actions{query}{sep}page_size=500").get_json()["items"]
+    assert [json.loads(line) for line in lines] == items
+    assert all(line.startswith(b"{") and line.endswith(b"}") for line in lines)
 
 
 def test_xlsx_typed_cells_and_about_sheet(client):

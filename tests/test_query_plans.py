@@ -85,6 +85,29 @@ def test_a_page_reads_only_its_documents(app):
     assert len(page.docs) == 2 and page.total == 8
 
 
+def test_documents_share_their_rows_rowid_and_pages_fetch_them_by_it(app, monkeypatch):
+    # The build checks the alignment and says so; a page then finds each
+    # document by rowid (one b-tree descent), and a file without the flag
+    # (built before it existed) still answers the same, by key.
+    statements = []
+    with app.app_context():
+        assert "actions" in db.metadata()["documents_by_rowid"]
+        conn = db.get_db()
+        conn.set_trace_callback(statements.append)
+        try:
+            aligned = fetch_page(ACTIONS, {"sort": "-date", "page_size": 3, "type": ["fine"]})
+            meta = {k: v for k, v in db.metadata().items() if k != "documents_by_rowid"}
+            monkeypatch.setattr(db, "metadata", lambda: meta)
+            by_key = fetch_page(ACTIONS, {"sort": "-date", "page_size": 3, "type": ["fine"]})
+        finally:
+            conn.set_trace_callback(None)
+    assert aligned == by_key
+    pages = [sql for sql in statements if "JOIN" in sql]
+    assert "d.rowid = p.page_key" in pages[0] and "d.id = p.page_key" in pages[-1]
+    doc_lookup = plan(app, pages[0].replace("LIMIT 4", "LIMIT ?"), [4])
+    assert any("INTEGER PRIMARY KEY" in step for step in doc_lookup), doc_lookup
+
+
 def test_whole_default_ordered_export_is_one_sequential_read(app):
     from api.listing import select_sql
 
@@ -92,6 +115,6 @@ def test_whole_default_ordered_export_is_one_sequential_read(app):
         whole, _ = select_sql(ACTIONS, {"sort": "-date"}, column="csv")
         other_order, _ = select_sql(ACTIONS, {"sort": "date"}, column="csv")
         filtered, _ = select_sql(ACTIONS, {"sort": "-date", "type": ["fine"]}, column="csv")
-        assert whole == 'SELECT "csv" FROM "actions_documents" ORDER BY rowid'
+        assert whole == 'SELECT CAST("csv" AS BLOB) FROM "actions_documents" ORDER BY rowid'
         assert plan(app, whole, []) == ["SCAN actions_documents"]
     assert "ORDER BY rowid" not in other_order and "ORDER BY rowid" not in filtered

@@ -14,10 +14,10 @@ from api.formats import (
     FILE_FORMATS,
     MIMETYPES,
     choose_format,
-    csv_lines_response,
     file_response,
     filename,
     json_page,
+    stored_lines_response,
 )
 from api.listing import (
     Resource,
@@ -128,7 +128,7 @@ def page_response(resource: Resource, args: dict) -> Response:
 
 def export_docs(resource: Resource, args: dict):
     sql, params = select_sql(resource, args)
-    return (orjson.loads(row[0]) for row in db.iterate(sql, params))
+    return (orjson.loads(row[0]) for row in db.iterate(sql, params, plain=True))
 
 
 def file_about(resource: Resource, args: dict) -> dict:
@@ -162,11 +162,14 @@ def collection_response(resource: Resource, args: dict, formats) -> Response:
             slug="too-many-rows-for-xlsx",
         )
     name = filename(resource.name, args, db.metadata()["version"], fmt)
-    if fmt == "csv" and not args.get("fields"):
-        # Every record's CSV line was rendered at build time: stream them as stored.
-        sql, params = select_sql(resource, args, column="csv")
-        lines = (row[0] for row in db.iterate(sql, params))
-        return csv_lines_response(csv_header(resource), lines, name, bom=args.get("bom", False))
+    if fmt in ("csv", "ndjson") and not args.get("fields"):
+        # Every record's CSV line and JSON document were rendered at build
+        # time: stream them as stored.
+        column, first = ("csv", csv_header(resource)) if fmt == "csv" else ("doc", "")
+        sql, params = select_sql(resource, args, column=column)
+        lines = (row[0] for row in db.iterate(sql, params, plain=True))
+        bom = fmt == "csv" and args.get("bom", False)
+        return stored_lines_response(fmt, first, lines, name, bom=bom)
     return file_response(
         fmt,
         resource,
