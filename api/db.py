@@ -45,6 +45,7 @@ class QueryTimeout(Exception):
     """A query ran past its time limit."""
 
 
+@lru_cache(maxsize=512)  # a fixed, small set of names, quoted on every request
 def identifier(name: str) -> str:
     """Return `name` quoted for SQL, after checking it is one we expect."""
     if name not in IDENTIFIERS or not _IDENTIFIER.match(name):
