@@ -231,82 +231,73 @@ class _Unreadable(Exception):
     """This value is not one the fast path reads: leave it to marshmallow."""
 
 
-def _string_check(field: fields.Field):
-    """A check for one string value under `field`'s validators, or None if a
-    validator is not one the fast path knows."""
-    choices, low, high = None, 0, None
-    for validator in field.validators:
-        if isinstance(validator, OneOfSuggesting):
-            choices = frozenset(validator.choices)
-        elif isinstance(validator, validate.Length) and validator.equal is None:
-            low, high = validator.min or 0, validator.max
-        else:
-            return None
+def _validated(field: fields.Field, convert):
+    """`convert`, then the field's own validators (the ones marshmallow
+    runs): a value either passes them all or goes to the full load."""
+    validators = field.validators
 
-    def check(value: str) -> str:
-        if (choices is not None and value not in choices) or len(value) < low:
-            raise _Unreadable
-        if high is not None and len(value) > high:
-            raise _Unreadable
+    def load(raw):
+        value = convert(raw)
+        try:
+            for validator in validators:
+                validator(value)
+        except ValidationError:
+            raise _Unreadable from None
         return value
 
-    return check
+    return load
+
+
+def _matching(pattern: re.Pattern, convert):
+    def load(raw: str):
+        if not pattern.fullmatch(raw):
+            raise _Unreadable
+        return convert(raw)
+
+    return load
+
+
+def _iso_date(raw: str) -> datetime.date:
+    if not _ISO_DATE.fullmatch(raw):
+        raise _Unreadable
+    try:
+        return datetime.date.fromisoformat(raw)
+    except ValueError:
+        raise _Unreadable from None
+
+
+# Field type -> how the fast path reads one raw value before validation.
+# Numbers: plain digits only (marshmallow also takes "1e3", " 5", "+5":
+# those go to the full load). Any other field type is left to marshmallow.
+_READERS = {
+    fields.String: str,
+    fields.Integer: _matching(_DIGITS, int),
+    fields.Float: _matching(_DECIMAL, float),
+    fields.Date: _iso_date,
+}
 
 
 def _converter(field: fields.Field):
-    """value(s) -> loaded value, raising _Unreadable; None if the fast path
+    """values -> loaded value, raising _Unreadable; None if the fast path
     does not read this kind of field at all."""
-    if isinstance(field, CommaList) and type(field.inner) is fields.String:
-        check = _string_check(field.inner)
-        if check is None or field.validators:
+    if isinstance(field, CommaList):
+        inner = _READERS.get(type(field.inner))
+        if inner is None or field.validators:
             return None
+        part = _validated(field.inner, inner)
 
         def comma_list(values: list[str]) -> list[str]:
             parts = [p.strip() for v in values for p in v.split(",") if p.strip()]
             if not parts:
                 raise _Unreadable
-            return [check(p) for p in parts]
+            return [part(p) for p in parts]
 
         return comma_list
-    if type(field) is fields.String:
-        check = _string_check(field)
-        return None if check is None else (lambda values: check(values[0]))
-    # Numbers: plain digits only (marshmallow also takes "1e3", " 5", "+5":
-    # those go to the full load), then the field's Range validators.
-    numbers = {fields.Integer: (_DIGITS, int), fields.Float: (_DECIMAL, float)}
-    if type(field) in numbers and all(isinstance(v, validate.Range) for v in field.validators):
-        pattern, convert = numbers[type(field)]
-        ranges = field.validators
-
-        def number(values: list[str]):
-            if not pattern.fullmatch(values[0]):
-                raise _Unreadable
-            value = convert(values[0])
-            if any(not _in_range(r, value) for r in ranges):
-                raise _Unreadable
-            return value
-
-        return number
-    if type(field) is fields.Date and not field.validators and field.format in (None, "iso"):
-
-        def date(values: list[str]) -> datetime.date:
-            if not _ISO_DATE.fullmatch(values[0]):
-                raise _Unreadable
-            try:
-                return datetime.date.fromisoformat(values[0])
-            except ValueError:
-                raise _Unreadable from None
-
-        return date
-    return None
-
-
-def _in_range(r: validate.Range, number) -> bool:
-    if r.min is not None and (number < r.min if r.min_inclusive else number <= r.min):
-        return False
-    if r.max is not None and (number > r.max if r.max_inclusive else number >= r.max):
-        return False
-    return True
+    reader = _READERS.get(type(field))
+    if reader is None or (type(field) is fields.Date and field.format not in (None, "iso")):
+        return None
+    one = _validated(field, reader)
+    return lambda values: one(values[0])
 
 
 class FastQueryLoader:
