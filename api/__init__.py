@@ -6,7 +6,6 @@ from http import HTTPStatus
 from pathlib import Path
 
 from flask import Flask
-from flask_cors import CORS
 from flask_smorest import Api
 from werkzeug.exceptions import HTTPException
 
@@ -152,15 +151,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         api.register_blueprint(module.blp)
     app.register_blueprint(docs_bp)
     limits.init_app(app)  # first before_request: a refused request costs nothing
-    http.init_app(app)
-    CORS(
-        app,
-        resources={r"/v1/*": {"origins": "*"}},
-        send_wildcard=True,
-        methods=["GET", "HEAD", "OPTIONS"],
-        expose_headers=["Link", "ETag", "X-Dataset-Version", "Content-Disposition"],
-        max_age=86400,
-    )
+    http.init_app(app)  # common headers and CORS, and 304s
 
     @app.errorhandler(QueryTimeout)
     def query_too_long(error):

@@ -17,7 +17,7 @@ from contextlib import contextmanager
 from functools import lru_cache
 from pathlib import Path
 
-from flask import current_app
+from flask import Flask, current_app
 
 _local = threading.local()
 _IDENTIFIER = re.compile(r"^[a-z_][a-z0-9_]*$")
@@ -136,16 +136,20 @@ def iterate(sql: str, params=(), *, batch: int = 1000, plain: bool = False):
         yield from rows
 
 
-def metadata() -> dict[str, str]:
-    """The metadata table, read once per process (the file never changes)."""
-    path = current_app.config["DATABASE"]
-    cache = current_app.extensions.setdefault("policy_ledger_meta", {})
-    if path not in cache:
-        rows = query("SELECT key, value FROM metadata")
+def metadata(app: Flask | None = None) -> dict[str, str]:
+    """The metadata table, read once per process (the file never changes).
+    `app` for callers outside a request (the WSGI header middleware)."""
+    app = app or current_app._get_current_object()
+    path = app.config["DATABASE"]
+    cache = app.extensions.setdefault("policy_ledger_meta", {})
+    meta = cache.get(path)
+    if meta is None:
+        with app.app_context():
+            rows = query("SELECT key, value FROM metadata")
         meta = {row["key"]: row["value"] for row in rows}
         meta["sha256"] = file_sha256(Path(path))
         cache[path] = meta
-    return cache[path]
+    return meta
 
 
 def file_sha256(path: Path) -> str:

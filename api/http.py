@@ -4,6 +4,8 @@ caching, the dataset version header and the site's safety headers."""
 import hashlib
 
 from flask import Flask, request
+from flask_cors.core import get_cors_headers, get_cors_options, set_cors_headers
+from werkzeug.datastructures import Headers
 
 from api import db
 from api.errors import problem_response
@@ -39,13 +41,13 @@ class FormatSuffixMiddleware:
         return self.wsgi_app(environ, start_response)
 
 
-def _etag(environ) -> str:
+def _etag(environ, app: Flask | None = None) -> str:
     """The ETag of this request's answer: the dataset file's hash and
     everything about the request that changes the answer. Read from the WSGI
     environ directly: this runs on every request."""
     variant = "|".join(
         [
-            db.metadata()["sha256"],
+            db.metadata(app)["sha256"],
             environ.get("PATH_INFO", ""),
             environ.get("QUERY_STRING", ""),
             environ.get(SUFFIX_ENV_KEY, ""),
@@ -79,8 +81,97 @@ def refuse_long_urls():
     )
 
 
+class CommonHeaders:
+    """Adds the headers every answer carries: ETag and Cache-Control on API
+    answers, Vary, X-Dataset-Version, the safety headers and CORS.
+
+    Added at the WSGI layer, to the (name, value) pairs the app hands to
+    start_response: one scan of the headers a view set, then appends. Done
+    as after_request hooks on werkzeug's Headers (which check every value
+    and rescan the list on each assignment), this and flask-cors cost about
+    a tenth of a filtered list page (README "Performance")."""
+
+    def __init__(self, app: Flask, wsgi_app, cors_headers: list[tuple[str, str]]):
+        self.app, self.wsgi_app, self.cors_headers = app, wsgi_app, cors_headers
+
+    def __call__(self, environ, start_response):
+        def start_with_common_headers(status, headers, exc_info=None):
+            self.add(environ, status, headers)
+            return start_response(status, headers, exc_info)
+
+        return self.wsgi_app(environ, start_with_common_headers)
+
+    def add(self, environ, status: str, headers: list[tuple[str, str]]) -> None:
+        present = {name.lower(): i for i, (name, _) in enumerate(headers)}
+        path = environ.get("PATH_INFO", "")
+        if status.startswith("200") and _has_etag(environ):
+            headers.append(("ETag", f'"{_etag(environ, self.app)}"'))
+            if "cache-control" not in present:
+                headers.append(("Cache-Control", CACHE_CONTROL))
+        if "vary" not in present:
+            headers.append(("Vary", "Accept"))
+        else:
+            name, value = headers[present["vary"]]
+            if "accept" not in value.lower():
+                headers[present["vary"]] = (name, f"{value}, Accept")
+        if path.startswith("/v1/") and "access-control-allow-origin" not in present:
+            headers.extend(self.cors_headers)  # a preflight has its own (flask-cors)
+        version = _dataset_version(self.app)
+        if version:
+            headers.append(("X-Dataset-Version", version))
+        for name, value in SAFETY_HEADERS:
+            if name.lower() not in present:
+                headers.append((name, value))
+        if "x-frame-options" not in present and not path.startswith("/embed/"):
+            headers.append(("X-Frame-Options", "DENY"))
+
+
+def _dataset_version(app: Flask) -> str | None:
+    try:
+        return db.metadata(app)["version"]
+    except Exception:  # noqa: BLE001 - a missing database must not hide the real error
+        return None
+
+
+def _has_etag(environ) -> bool:
+    """API answers to GET and HEAD carry an ETag (pages for people do not)."""
+    return environ.get("REQUEST_METHOD") in ("GET", "HEAD") and environ.get(
+        "PATH_INFO", ""
+    ).startswith("/v1/")
+
+
+# The API is public and read-only: any origin may read it, and scripts may
+# see the paging, caching and file-name headers.
+CORS_OPTIONS = {
+    "origins": "*",
+    "send_wildcard": True,
+    "methods": ["GET", "HEAD", "OPTIONS"],
+    "expose_headers": ["Link", "ETag", "X-Dataset-Version", "Content-Disposition"],
+    "max_age": 86400,
+}
+
+
+def init_cors(app: Flask) -> list[tuple[str, str]]:
+    """CORS by flask-cors, asked once for what it answers a simple request.
+
+    With every origin allowed and no credentials, flask-cors's headers for a
+    GET or HEAD do not depend on the request (its answer is asked for here,
+    once, for a request from some other origin); only a preflight's do (the
+    methods and headers asked for). So flask-cors answers each preflight, and
+    the constant headers of simple answers are added with the others."""
+    options = get_cors_options(app, CORS_OPTIONS)
+    simple = get_cors_headers(options, Headers({"Origin": "https://example.org"}), "GET")
+
+    @app.after_request
+    def answer_cors_preflight(response):
+        if request.method == "OPTIONS" and request.path.startswith("/v1/"):
+            set_cors_headers(response, options)
+        return response
+
+    return [(name, str(value)) for name, value in simple.items()]
+
+
 def init_app(app: Flask) -> None:
-    app.wsgi_app = FormatSuffixMiddleware(app.wsgi_app)
     app.before_request(refuse_long_urls)
 
     @app.before_request
@@ -94,46 +185,9 @@ def init_app(app: Flask) -> None:
         if request.if_none_match.contains(etag):
             response = app.response_class(status=304)
             response.headers["ETag"] = f'"{etag}"'
-            _common_headers(response, environ)
             return response
         return None
 
-    @app.after_request
-    def add_headers(response):
-        environ = request.environ
-        headers = response.headers
-        # One pass over the headers a view set; then only appends (werkzeug's
-        # Headers.__setitem__ rescans every header on each assignment).
-        present = {name.lower() for name in headers.keys()}
-        if response.status_code == 200 and _has_etag(environ):
-            headers.set("ETag", f'"{_etag(environ)}"')
-            if "cache-control" not in present:
-                headers.add("Cache-Control", CACHE_CONTROL)
-        if "vary" not in present:
-            headers.add("Vary", "Accept")
-        elif "accept" not in headers["Vary"].lower():
-            headers["Vary"] = f"{headers['Vary']}, Accept"
-        _common_headers(response, environ, present)
-        return response
-
-
-def _has_etag(environ) -> bool:
-    """API answers to GET and HEAD carry an ETag (pages for people do not)."""
-    return environ.get("REQUEST_METHOD") in ("GET", "HEAD") and environ.get(
-        "PATH_INFO", ""
-    ).startswith("/v1/")
-
-
-def _common_headers(response, environ, present: set[str] | None = None) -> None:
-    headers = response.headers
-    if present is None:
-        present = {name.lower() for name in headers.keys()}
-    try:
-        headers.set("X-Dataset-Version", db.metadata()["version"])
-    except Exception:  # noqa: BLE001 - a missing database must not hide the real error
-        pass
-    for name, value in SAFETY_HEADERS:
-        if name.lower() not in present:
-            headers.add(name, value)
-    if "x-frame-options" not in present and not environ.get("PATH_INFO", "").startswith("/embed/"):
-        headers.add("X-Frame-Options", "DENY")
+    cors_headers = init_cors(app)
+    # Inside FormatSuffixMiddleware, so the ETag sees the format a suffix named.
+    app.wsgi_app = FormatSuffixMiddleware(CommonHeaders(app, app.wsgi_app, cors_headers))

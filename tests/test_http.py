@@ -46,6 +46,36 @@ def test_cors_preflight_allows_safe_methods_only(client):
     assert allowed <= {"GET", "HEAD", "OPTIONS"}
 
 
+def test_cors_preflight_is_answered_by_flask_cors(client):
+    response = client.options(
+        "/v1/actions",
+        headers={
+            "Origin": "https://news.example",
+            "Access-Control-Request-Method": "GET",
+            "Access-Control-Request-Headers": "If-None-Match",
+        },
+    )
+    assert response.headers["Access-Control-Allow-Origin"] == "*"
+    assert response.headers["Access-Control-Allow-Headers"] == "If-None-Match"
+    assert response.headers["Access-Control-Max-Age"] == "86400"
+    assert response.headers.getlist("Access-Control-Allow-Origin") == ["*"]
+
+
+def test_cors_headers_on_errors_and_not_on_pages(client):
+    # Added at the WSGI layer: every /v1 answer has them, problems too, once.
+    problem = client.get("/v1/actions?bad=1", headers={"Origin": "https://news.example"})
+    assert problem.headers.getlist("Access-Control-Allow-Origin") == ["*"]
+    assert client.get("/v1/nope").headers["Access-Control-Allow-Origin"] == "*"
+    assert "Access-Control-Allow-Origin" not in client.get("/").headers
+
+
+def test_common_headers_are_not_repeated(client):
+    response = client.get("/v1/actions?page_size=1")
+    names = [name.lower() for name, _ in response.headers.items()]
+    assert len(names) == len(set(names)), names
+    assert response.headers["Vary"] == "Accept"
+
+
 @pytest.mark.parametrize(
     ("url", "headers", "mimetype"),
     [

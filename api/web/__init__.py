@@ -40,8 +40,6 @@ def security_headers(response):
             response.headers["Content-Security-Policy"] = (
                 EMBED_CSP if is_embed(request.path) else PAGE_CSP
             )
-    if is_embed(request.path):
-        response.headers.pop("X-Frame-Options", None)
     if response.mimetype == "text/html":
         response.headers.setdefault("Cache-Control", "public, max-age=300")
     return response
