@@ -245,22 +245,13 @@ def write_cell(sheet, row, col, value, date_format):
 def json_page(docs: list[bytes] | list[str], total: int, next_url: str | None, wanted) -> bytes:
     """A page of JSON documents (each already serialised, as bytes or str)."""
     if wanted:
-        items = b",".join(
-            orjson.dumps({k: d[k] for k in wanted if k in d}) for d in map(orjson.loads, docs)
-        )
-    elif docs and isinstance(docs[0], bytes):
-        items = b",".join(docs)
-    else:
-        items = ",".join(docs).encode("utf-8")
-    # One join: the page is ~100 kB, and each + would copy it again.
-    return b"".join(
-        (
-            b'{"items":[',
-            items,
-            b'],"total":',
-            b"%d" % total,
-            b',"next":',
-            orjson.dumps(next_url),
-            b"}",
-        )
-    )
+        docs = [orjson.dumps({k: d[k] for k in wanted if k in d}) for d in map(orjson.loads, docs)]
+    elif docs and isinstance(docs[0], str):
+        docs = [d.encode("utf-8") for d in docs]
+    head = b'{"items":['
+    tail = b'],"total":%d,"next":%s}' % (total, orjson.dumps(next_url))
+    if len(docs) < 2:
+        return head + b"".join(docs) + tail
+    # One join, the page's only copy (~125 kB for 50 actions): the head and
+    # tail ride on the first and last documents, so only those are copied twice.
+    return b",".join([head + docs[0], *docs[1:-1], docs[-1] + tail])
