@@ -97,11 +97,19 @@ def time_limit(conn: sqlite3.Connection, seconds: float | None):
         conn.set_progress_handler(None, 10_000)
 
 
-def query(sql: str, params=(), *, limit: float | None = None) -> list[sqlite3.Row]:
+def query(
+    sql: str, params=(), *, limit: float | None = None, plain: bool = False
+) -> list[sqlite3.Row] | list[tuple]:
+    """All rows of a query, run under the time limit; `plain` rows are tuples
+    (read by position, they skip building a sqlite3.Row each)."""
     conn = get_db()
     limit = current_app.config["QUERY_TIME_LIMIT"] if limit is None else limit
     with time_limit(conn, limit):
-        return conn.execute(sql, params).fetchall()
+        if not plain:
+            return conn.execute(sql, params).fetchall()
+        cursor = conn.cursor()
+        cursor.row_factory = None
+        return cursor.execute(sql, params).fetchall()
 
 
 def aggregate(sql: str, params=()) -> list[tuple]:
@@ -117,6 +125,29 @@ def aggregate(sql: str, params=()) -> list[tuple]:
 @lru_cache(maxsize=4096)
 def _aggregate(path: str, sql: str, params: tuple) -> list[tuple]:
     return [tuple(row) for row in query(sql, params)]
+
+
+def index_serves_order(sql: str, params=()) -> bool:
+    """Whether SQLite answers `sql` walking an index in the ORDER BY's order,
+    with no sort step (no "USE TEMP B-TREE FOR ... ORDER BY" in its plan).
+
+    The build runs no ANALYZE, so a plan depends only on the SQL text and
+    the schema, never on the bound values: the answer is kept per database
+    and SQL text (for at most MAX_PLANS texts). It only chooses between
+    queries that give the same rows, so a stale answer could cost time,
+    never change an answer."""
+    key = (current_app.config["DATABASE"], sql)
+    served = _served_orders.get(key)
+    if served is None:
+        plan = query("EXPLAIN QUERY PLAN " + sql, params, plain=True)
+        served = not any("TEMP B-TREE" in row[3] and "ORDER BY" in row[3] for row in plan)
+        if len(_served_orders) < MAX_PLANS:
+            _served_orders[key] = served
+    return served
+
+
+MAX_PLANS = 4096
+_served_orders: dict[tuple[str, str], bool] = {}
 
 
 def query_one(sql: str, params=()) -> sqlite3.Row | None:

@@ -244,52 +244,82 @@ def select_sql(resource: Resource, args: dict, *, column: str = "doc") -> tuple[
 
 
 def count(resource: Resource, args: dict) -> int:
-    conditions, params = where_clause(resource, args)
+    return _count(resource, *where_clause(resource, args))
+
+
+def _count(resource: Resource, conditions: list[str], params: list) -> int:
     where = f" WHERE {' AND '.join(conditions)}" if conditions else ""
     return db.aggregate(f"SELECT count(*) FROM {_col(resource.table)}{where}", params)[0][0]
 
 
-def fetch_page(resource: Resource, args: dict) -> Page:
-    conditions, params = where_clause(resource, args)
-    table = _col(resource.table)
-    total = count(resource, args)
+@dataclass(frozen=True)
+class PageQuery:
+    """A page's query, in the two forms fetch_page chooses between. Both
+    filter and order the narrow table and read one row past the page (to
+    know whether there is a next); each row is the document (UTF-8 bytes),
+    then the sort keys (for the next cursor)."""
 
+    walk_sql: str  # documents read while walking the sort's index: no sort step
+    join_sql: str  # the page's keys chosen first, then their documents joined and sorted
+    params: list
+    plan: SortPlan
+
+
+def page_query(resource: Resource, args: dict, conditions: list[str], params: list) -> PageQuery:
     plan = sort_plan(resource, args["sort"])
-    page_conditions, page_params = list(conditions), list(params)
+    conditions, params = list(conditions), list(params)
     if args.get("cursor"):
         keys = decode_cursor(plan, args["cursor"])
         op = "<" if plan.descending else ">"
         marks = ", ".join("?" for _ in keys)
-        page_conditions.append(f"({', '.join(plan.expressions)}) {op} ({marks})")
-        page_params.extend(keys)
-    where = f" WHERE {' AND '.join(page_conditions)}" if page_conditions else ""
-    key_columns = ", ".join(f"{e} AS k{i}" for i, e in enumerate(plan.expressions))
-    size = args["page_size"]
-    # The page is chosen on the narrow table; only its documents are read.
+        conditions.append(f"({', '.join(plan.expressions)}) {op} ({marks})")
+        params.extend(keys)
+    where = f" WHERE {' AND '.join(conditions)}" if conditions else ""
+    table, documents = _col(resource.table), documents_table(resource)
     # Documents are found by rowid where the build aligned them (the rowid is
-    # in every index, so the page query stays covering), else by key.
-    by_rowid = documents_by_rowid(resource)
-    page_key, match = ("rowid", "d.rowid") if by_rowid else (_col(resource.key), "d.id")
-    page = (
-        f"SELECT {page_key} AS page_key, {key_columns} FROM {table}{where} "
-        f"ORDER BY {plan.order_by} LIMIT ?"
+    # in every index, so choosing the page stays covering), else by key.
+    page_key, match = (
+        ("rowid", "d.rowid") if documents_by_rowid(resource) else (_col(resource.key), "d.id")
     )
-    order = ", ".join(
-        f"p.k{i}" + (" DESC" if plan.descending else "") for i in range(len(plan.expressions))
-    )
+    keys = ", ".join(f"{e} AS k{i}" for i, e in enumerate(plan.expressions))
+    chosen = f"FROM {table}{where} ORDER BY {plan.order_by} LIMIT ?"
     # CAST AS BLOB: the stored UTF-8 bytes as they are, sent without a
-    # decode to str and an encode back (a page of 50 actions is ~100 kB).
-    rows = db.query(
-        f"SELECT CAST(d.doc AS BLOB) AS doc, p.* FROM ({page}) p "
-        f"JOIN {documents_table(resource)} d "
-        f"ON {match} = p.page_key ORDER BY {order}",
-        [*page_params, size + 1],
+    # decode to str and an encode back (a page of 50 actions is ~125 kB).
+    document = f"(SELECT CAST(d.doc AS BLOB) FROM {documents} d WHERE {match} = {table}.{page_key})"
+    direction = " DESC" if plan.descending else ""
+    page_keys = [f"p.k{i}" for i in range(len(plan.expressions))]
+    order = ", ".join(f"{k}{direction}" for k in page_keys)
+    return PageQuery(
+        walk_sql=f"SELECT {document}, {keys} {chosen}",
+        join_sql=(
+            f"SELECT CAST(d.doc AS BLOB), {', '.join(page_keys)} "
+            f"FROM (SELECT {page_key} AS page_key, {keys} {chosen}) p "
+            f"JOIN {documents} d ON {match} = p.page_key ORDER BY {order}"
+        ),
+        params=[*params, args["page_size"] + 1],
+        plan=plan,
     )
-    next_cursor = None
-    if len(rows) > size:
-        last = rows[size - 1]
-        next_cursor = encode_cursor(plan, [last[f"k{i}"] for i in range(len(plan.expressions))])
-    return Page([row["doc"] for row in rows[:size]], total, next_cursor)
+
+
+def fetch_page(resource: Resource, args: dict) -> Page:
+    """One page of documents, in one query of one of two forms.
+
+    Where an index serves the sort (every sort of the whole collection, and
+    the filters the build indexes with their sorts, such as type and
+    jurisdiction by date), SQLite walks it in order and reads each document
+    as a row passes, stopping at the page's end: no sort step.
+    Otherwise the walk would sort every matching row with its document
+    (SQLite computes a row's columns before sorting), so the page's keys are
+    chosen on the narrow table first and only its documents are joined and
+    sorted. Both give the same rows in the same order (tests/test_query_plans.py)."""
+    conditions, params = where_clause(resource, args)
+    total = _count(resource, conditions, params)
+    page = page_query(resource, args, conditions, params)
+    sql = page.walk_sql if db.index_serves_order(page.walk_sql, page.params) else page.join_sql
+    rows = db.query(sql, page.params, plain=True)
+    size = args["page_size"]
+    next_cursor = encode_cursor(page.plan, list(rows[size - 1][1:])) if len(rows) > size else None
+    return Page([row[0] for row in rows[:size]], total, next_cursor)
 
 
 def select_fields(doc: dict, wanted: list[str] | None) -> dict:

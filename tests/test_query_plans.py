@@ -4,7 +4,7 @@ SQLite itself (the build creates an index for every filter and sort)."""
 import pytest
 
 from api import db
-from api.listing import fetch_page, sort_plan, where_clause
+from api.listing import encode_cursor, fetch_page, page_query, where_clause
 from api.resources.actions import ACTIONS
 from api.resources.statements import STATEMENTS
 
@@ -14,14 +14,12 @@ def plan(app, sql, params) -> list[str]:
         return [row[3] for row in db.get_db().execute("EXPLAIN QUERY PLAN " + sql, params)]
 
 
-def page_sql(resource, args):
-    conditions, params = where_clause(resource, args)
-    order = sort_plan(resource, args.get("sort", resource.default_sort))
-    where = f" WHERE {' AND '.join(conditions)}" if conditions else ""
-    return (
-        f'SELECT "id" FROM "{resource.table}"{where} ORDER BY {order.order_by} LIMIT 51',
-        params,
-    )
+def page_sql(app, resource, args):
+    """The SQL fetch_page runs where an index serves the sort (the walk)."""
+    args = {"sort": resource.default_sort, "page_size": 50, **args}
+    with app.app_context():
+        page = page_query(resource, args, *where_clause(resource, args))
+    return page.walk_sql, page.params
 
 
 @pytest.mark.parametrize(
@@ -37,7 +35,7 @@ def page_sql(resource, args):
     ],
 )
 def test_filtered_first_page_reads_an_index_in_order(app, args):
-    steps = plan(app, *page_sql(ACTIONS, args))
+    steps = plan(app, *page_sql(app, ACTIONS, args))
     assert any("USING INDEX" in s or "USING COVERING INDEX" in s for s in steps), steps
     assert not any("TEMP B-TREE" in s for s in steps), steps
     assert not any(s.startswith("SCAN actions") and "INDEX" not in s for s in steps), steps
@@ -45,7 +43,7 @@ def test_filtered_first_page_reads_an_index_in_order(app, args):
 
 @pytest.mark.parametrize("sort", ["date", "-date", "id", "title", "-amount_eur", "last_changed"])
 def test_every_sort_is_served_by_an_index(app, sort):
-    steps = plan(app, *page_sql(ACTIONS, {"sort": sort}))
+    steps = plan(app, *page_sql(app, ACTIONS, {"sort": sort}))
     assert not any("TEMP B-TREE" in s for s in steps), steps
 
 
@@ -75,7 +73,7 @@ def test_counts_use_an_index(app):
 
 def test_statement_filters_use_indexes(app):
     for args in ({"speaker": ["appco"]}, {"speaker_kind": ["company"]}, {"jurisdiction": ["EU"]}):
-        steps = plan(app, *page_sql(STATEMENTS, args))
+        steps = plan(app, *page_sql(app, STATEMENTS, args))
         assert not any("TEMP B-TREE" in s for s in steps), (args, steps)
 
 
@@ -90,22 +88,78 @@ def test_documents_share_their_rows_rowid_and_pages_fetch_them_by_it(app, monkey
     # document by rowid (one b-tree descent), and a file without the flag
     # (built before it existed) still answers the same, by key.
     statements = []
+    args = {"sort": "-date", "page_size": 3, "type": ["fine"]}
     with app.app_context():
         assert "actions" in db.metadata()["documents_by_rowid"]
         conn = db.get_db()
         conn.set_trace_callback(statements.append)
         try:
-            aligned = fetch_page(ACTIONS, {"sort": "-date", "page_size": 3, "type": ["fine"]})
+            aligned = fetch_page(ACTIONS, args)
             meta = {k: v for k, v in db.metadata().items() if k != "documents_by_rowid"}
             monkeypatch.setattr(db, "metadata", lambda: meta)
-            by_key = fetch_page(ACTIONS, {"sort": "-date", "page_size": 3, "type": ["fine"]})
+            by_key = fetch_page(ACTIONS, args)
         finally:
             conn.set_trace_callback(None)
     assert aligned == by_key
-    pages = [sql for sql in statements if "JOIN" in sql]
-    assert "d.rowid = p.page_key" in pages[0] and "d.id = p.page_key" in pages[-1]
+    pages = [sql for sql in statements if "actions_documents" in sql and "EXPLAIN" not in sql]
+    assert 'd.rowid = "actions".rowid' in pages[0] and 'd.id = "actions"."id"' in pages[-1]
     doc_lookup = plan(app, pages[0].replace("LIMIT 4", "LIMIT ?"), [4])
     assert any("INTEGER PRIMARY KEY" in step for step in doc_lookup), doc_lookup
+
+
+# Served by an index (walked) and not (joined), first and later pages, both
+# directions: the two forms of a page query must agree row for row.
+PAGE_CASES = [
+    {"sort": "date"},
+    {"sort": "-date", "type": ["fine"]},
+    {"sort": "date", "type": ["fine"], "jurisdiction": ["US"]},
+    {"sort": "-amount_eur"},
+    {"sort": "title", "type": ["fine"]},
+    {"sort": "-date", "type": ["fine", "ban"]},
+    {"sort": "id", "status": ["in_force"], "type": ["fine"]},
+    {"sort": "-last_changed", "jurisdiction": ["US"], "status": ["in_force"]},
+]
+
+
+def test_both_forms_of_a_page_query_give_the_same_rows(app):
+    with app.app_context():
+        served = []
+        for case in PAGE_CASES:
+            for page_size in (1, 2, 50):
+                args = {**case, "page_size": page_size}
+                conditions, params = where_clause(ACTIONS, args)
+                page = page_query(ACTIONS, args, conditions, params)
+                walked = db.query(page.walk_sql, page.params, plain=True)
+                joined = db.query(page.join_sql, page.params, plain=True)
+                assert walked == joined, args
+                served.append(db.index_serves_order(page.walk_sql, page.params))
+                if len(walked) > page_size:  # and the page after it
+                    keys = list(walked[page_size - 1][1:])
+                    later = {**args, "cursor": encode_cursor(page.plan, keys)}
+                    page = page_query(ACTIONS, later, conditions, params)
+                    assert db.query(page.walk_sql, page.params, plain=True) == db.query(
+                        page.join_sql, page.params, plain=True
+                    ), later
+    assert any(served) and not all(served), "the cases must exercise both forms"
+
+
+def test_a_page_walks_the_index_only_where_it_serves_the_sort(app):
+    with app.app_context():
+        for case in PAGE_CASES:
+            args = {**case, "page_size": 2}
+            page = page_query(ACTIONS, args, *where_clause(ACTIONS, args))
+            steps = plan(app, page.walk_sql, page.params)
+            sorts = any("TEMP B-TREE" in s and "ORDER BY" in s for s in steps)
+            assert db.index_serves_order(page.walk_sql, page.params) is not sorts, (args, steps)
+            statements = []
+            conn = db.get_db()
+            conn.set_trace_callback(statements.append)
+            try:
+                fetch_page(ACTIONS, args)
+            finally:
+                conn.set_trace_callback(None)
+            ran = [sql for sql in statements if "actions_documents" in sql and "EXPLAIN" not in sql]
+            assert len(ran) == 1 and (" JOIN " in ran[0]) is sorts, (args, ran)
 
 
 def test_whole_default_ordered_export_is_one_sequential_read(app):
