@@ -131,11 +131,12 @@ def index_serves_order(sql: str, params=()) -> bool:
     """Whether SQLite answers `sql` walking an index in the ORDER BY's order,
     with no sort step (no "USE TEMP B-TREE FOR ... ORDER BY" in its plan).
 
-    The build runs no ANALYZE, so a plan depends only on the SQL text and
-    the schema, never on the bound values: the answer is kept per database
-    and SQL text (for at most MAX_PLANS texts). It only chooses between
-    queries that give the same rows, so a stale answer could cost time,
-    never change an answer."""
+    The build runs no ANALYZE (tests/test_query_plans.py checks), so a plan
+    depends only on the SQL text and the schema, never on the bound values:
+    the answer is kept per database and SQL text (for at most MAX_PLANS
+    texts). It only chooses between queries that give the same rows, so a
+    wrong answer could cost time (at worst the query time limit), never
+    change the rows."""
     key = (current_app.config["DATABASE"], sql)
     served = _served_orders.get(key)
     if served is None:

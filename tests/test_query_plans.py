@@ -172,3 +172,12 @@ def test_whole_default_ordered_export_is_one_sequential_read(app):
         assert whole == 'SELECT CAST("csv" AS BLOB) FROM "actions_documents" ORDER BY rowid'
         assert plan(app, whole, []) == ["SCAN actions_documents"]
     assert "ORDER BY rowid" not in other_order and "ORDER BY rowid" not in filtered
+
+
+def test_plans_depend_only_on_the_sql_text(app):
+    # db.index_serves_order keeps one answer per SQL text: true while the
+    # build gathers no statistics (ANALYZE), which would let SQLite plan by
+    # the bound values.
+    with app.app_context():
+        tables = db.query("SELECT name FROM sqlite_master WHERE name LIKE 'sqlite_stat%'")
+    assert tables == []
