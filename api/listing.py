@@ -234,13 +234,32 @@ def select_sql(resource: Resource, args: dict, *, column: str = "doc") -> tuple[
         return f"SELECT {value} FROM {documents_table(resource)} ORDER BY rowid", []
     plan = sort_plan(resource, args["sort"])
     where = f" WHERE {' AND '.join(conditions)}" if conditions else ""
-    table, key = _col(resource.table), _col(resource.key)
-    match = f"d.rowid = {table}.rowid" if documents_by_rowid(resource) else f"d.id = {table}.{key}"
-    document = f"(SELECT {value} FROM {documents_table(resource)} d WHERE {match})"
     return (
-        f"SELECT {document} FROM {table}{where} ORDER BY {plan.order_by}",
+        f"SELECT {document_lookup(resource, column)} FROM {_col(resource.table)}{where} "
+        f"ORDER BY {plan.order_by}",
         params,
     )
+
+
+def document_lookup(resource: Resource, column: str = "doc", lookup=None) -> str:
+    """SQL for the current narrow row's document (or CSV line) as the stored
+    UTF-8 bytes (CAST AS BLOB: sent on without a decode and an encode back).
+    `lookup` is lookup_columns(resource), for a caller that has it already."""
+    row_column, document_column = lookup or lookup_columns(resource)
+    return (
+        f"(SELECT CAST(d.{_col(column)} AS BLOB) FROM {documents_table(resource)} d "
+        f"WHERE d.{document_column} = {_col(resource.table)}.{row_column})"
+    )
+
+
+def lookup_columns(resource: Resource) -> tuple[str, str]:
+    """The narrow table's column and the documents table's column that
+    match a row to its document: the rowid where the build aligned the two
+    tables (the rowid is in every index, so a narrow scan stays covering),
+    else the record's key."""
+    if documents_by_rowid(resource):
+        return "rowid", "rowid"
+    return _col(resource.key), "id"
 
 
 def count(resource: Resource, args: dict) -> int:
@@ -275,26 +294,20 @@ def page_query(resource: Resource, args: dict, conditions: list[str], params: li
         conditions.append(f"({', '.join(plan.expressions)}) {op} ({marks})")
         params.extend(keys)
     where = f" WHERE {' AND '.join(conditions)}" if conditions else ""
-    table, documents = _col(resource.table), documents_table(resource)
-    # Documents are found by rowid where the build aligned them (the rowid is
-    # in every index, so choosing the page stays covering), else by key.
-    page_key, match = (
-        ("rowid", "d.rowid") if documents_by_rowid(resource) else (_col(resource.key), "d.id")
-    )
     keys = ", ".join(f"{e} AS k{i}" for i, e in enumerate(plan.expressions))
-    chosen = f"FROM {table}{where} ORDER BY {plan.order_by} LIMIT ?"
-    # CAST AS BLOB: the stored UTF-8 bytes as they are, sent without a
-    # decode to str and an encode back (a page of 50 actions is ~125 kB).
-    document = f"(SELECT CAST(d.doc AS BLOB) FROM {documents} d WHERE {match} = {table}.{page_key})"
+    chosen = f"FROM {_col(resource.table)}{where} ORDER BY {plan.order_by} LIMIT ?"
+    lookup = lookup_columns(resource)
+    page_key, document_column = lookup
     direction = " DESC" if plan.descending else ""
     page_keys = [f"p.k{i}" for i in range(len(plan.expressions))]
     order = ", ".join(f"{k}{direction}" for k in page_keys)
     return PageQuery(
-        walk_sql=f"SELECT {document}, {keys} {chosen}",
+        walk_sql=f"SELECT {document_lookup(resource, lookup=lookup)}, {keys} {chosen}",
         join_sql=(
             f"SELECT CAST(d.doc AS BLOB), {', '.join(page_keys)} "
             f"FROM (SELECT {page_key} AS page_key, {keys} {chosen}) p "
-            f"JOIN {documents} d ON {match} = p.page_key ORDER BY {order}"
+            f"JOIN {documents_table(resource)} d ON d.{document_column} = p.page_key "
+            f"ORDER BY {order}"
         ),
         params=[*params, args["page_size"] + 1],
         plan=plan,
@@ -304,8 +317,8 @@ def page_query(resource: Resource, args: dict, conditions: list[str], params: li
 def fetch_page(resource: Resource, args: dict) -> Page:
     """One page of documents, in one query of one of two forms.
 
-    Where an index serves the sort (every sort of the whole collection, and
-    the filters the build indexes with their sorts, such as type and
+    Where an index serves the sort (the sorts of a whole collection, and the
+    filters the build indexes with their sorts, such as type and
     jurisdiction by date), SQLite walks it in order and reads each document
     as a row passes, stopping at the page's end: no sort step.
     Otherwise the walk would sort every matching row with its document
