@@ -94,6 +94,10 @@ class ActionSchema(DatedSchema):
     title = text(validate_with=validate.Length(min=1, max=240))
     summary = text()
     effective_date = fields.Date(allow_none=True, load_default=None)
+    # `date` is when the action was made public; where the decision itself
+    # carries an earlier date (a fine adopted on the 12th, announced on the
+    # 17th), that date is kept here.
+    decision_date = fields.Date(allow_none=True, load_default=None)
     end_date = fields.Date(allow_none=True, load_default=None)
     status = fields.String(required=True, validate=one_of("statuses"))
     jurisdiction = text(validate_with=jurisdiction_code)
@@ -159,6 +163,10 @@ class SourceSchema(RecordSchema):
     url = fields.Url(allow_none=True, load_default=None, schemes={"http", "https"})
     published = fields.Date(allow_none=True, load_default=None)
     file = fields.String(allow_none=True, load_default=None)
+    # Where the text was read on a copy (a reprint, a document-sharing site, a
+    # mirror): the copy's address and publisher, never standing in for `url`.
+    copy_url = fields.Url(allow_none=True, load_default=None, schemes={"http", "https"})
+    copy_publisher = fields.String(allow_none=True, load_default=None)
 
     @validates_schema
     def seeds_name_their_file(self, data, **kwargs):
