@@ -60,7 +60,7 @@ class ProblemApi(Api):
     problem+json."""
 
     def handle_http_exception(self, error: HTTPException):
-        from api.errors import handle_http_exception
+        from policy_ledger.api.errors import handle_http_exception
 
         return handle_http_exception(error)
 
@@ -73,8 +73,8 @@ class ProblemApi(Api):
         # ours is RFC 9457 problem+json, so the shared responses say so.
         from flask_smorest.utils import prepare_response
 
-        from api.errors import PROBLEM_JSON
-        from api.schemas import ProblemSchema
+        from policy_ledger.api.errors import PROBLEM_JSON
+        from policy_ledger.api.schemas import ProblemSchema
 
         for status in HTTPStatus:
             response = {"description": status.phrase}
@@ -121,10 +121,10 @@ def create_app(test_config: dict | None = None) -> Flask:
     else:
         app.config.from_mapping(test_config)
 
-    from api import errors, http, limits
-    from api.db import QueryTimeout
-    from api.docs import bp as docs_bp
-    from api.resources import (
+    from policy_ledger.api import errors, http, limits
+    from policy_ledger.api.db import QueryTimeout
+    from policy_ledger.api.docs import bp as docs_bp
+    from policy_ledger.api.resources import (
         actions,
         downloads,
         entities,
@@ -165,7 +165,7 @@ def create_app(test_config: dict | None = None) -> Flask:
 
     app.register_error_handler(Exception, errors.handle_unexpected)
 
-    from api import web
+    from policy_ledger.api import web
 
     web.init_app(app)  # the pages for people, with `/` as the home page
 

@@ -12,8 +12,8 @@ from datetime import UTC, datetime
 import orjson
 from flask import Response, request
 
-from api import db
-from api.listing import Resource, fetch_page
+from policy_ledger.api import db
+from policy_ledger.api.listing import Resource, fetch_page
 
 ATOM = "http://www.w3.org/2005/Atom"
 FEED_SIZE = 50

@@ -19,8 +19,8 @@ import orjson
 import xlsxwriter
 from flask import Response, request, stream_with_context
 
-from api.errors import Problem
-from dataset.published import flat_columns, flatten, neutralise
+from policy_ledger.api.errors import Problem
+from policy_ledger.dataset.published import flat_columns, flatten, neutralise
 
 MIMETYPES = {
     "json": "application/json",

@@ -7,10 +7,10 @@ from flask import Flask, request
 from flask_cors.core import get_cors_headers, get_cors_options, set_cors_headers
 from werkzeug.datastructures import Headers
 
-from api import db
-from api.errors import problem_response
-from api.formats import MIMETYPES, SUFFIX_ENV_KEY
-from api.params import MAX_URL_LENGTH
+from policy_ledger.api import db
+from policy_ledger.api.errors import problem_response
+from policy_ledger.api.formats import MIMETYPES, SUFFIX_ENV_KEY
+from policy_ledger.api.params import MAX_URL_LENGTH
 
 SUFFIXES = tuple(f".{fmt}" for fmt in MIMETYPES)
 CACHE_CONTROL = "public, max-age=300"

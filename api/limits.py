@@ -46,7 +46,7 @@ from limits.storage import MemoryStorage, Storage, storage_from_string
 from limits.strategies import SlidingWindowCounterRateLimiter
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from api.errors import problem_response
+from policy_ledger.api.errors import problem_response
 
 log = logging.getLogger(__name__)
 

@@ -14,9 +14,9 @@ from dataclasses import dataclass, field
 
 import orjson
 
-from api import db
-from api.errors import Problem
-from dataset.vocabulary import values
+from policy_ledger.api import db
+from policy_ledger.api.errors import Problem
+from policy_ledger.dataset.vocabulary import values
 
 
 @dataclass(frozen=True)

@@ -22,7 +22,7 @@ from marshmallow import (
 from marshmallow.utils import missing
 from webargs.flaskparser import FlaskParser
 
-from api.errors import Problem, unknown_parameters
+from policy_ledger.api.errors import Problem, unknown_parameters
 
 MAX_VALUE_LENGTH = 500
 # The request target (path and query string, as sent). Well under gunicorn's

@@ -6,7 +6,7 @@ test loads every built document through them, so the two cannot drift."""
 
 from marshmallow import Schema, fields
 
-from dataset.vocabulary import load_vocabularies
+from policy_ledger.dataset.vocabulary import load_vocabularies
 
 
 def d(text: str, example=None, **extra) -> dict:

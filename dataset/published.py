@@ -1,7 +1,7 @@
 """The published shape of each resource's records: its fields in order and
 how each flattens into spreadsheet columns.
 
-Both sides use it: the build (scripts/) pre-renders every record's CSV line
+Both sides use it: the build (pipeline/) pre-renders every record's CSV line
 with it, and the API (api/) writes CSV and XLSX with it, so a file and the
 bulk download always have the same columns.
 

@@ -2,7 +2,7 @@
 
 These schemas check each YAML file on its own (types, enums, formats,
 required fields). Checks that need the whole dataset, such as whether a
-reference resolves, live in the builder (scripts/validate.py).
+reference resolves, live in the builder (pipeline/validate.py).
 """
 
 import re
@@ -16,7 +16,7 @@ from marshmallow import (
     validates_schema,
 )
 
-from dataset.vocabulary import values
+from policy_ledger.dataset.vocabulary import values
 
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 JURISDICTION_CODE = re.compile(r"^(?:[A-Z]{2}|[A-Z]{2}-[A-Z0-9]{1,3})$")

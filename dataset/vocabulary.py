@@ -5,7 +5,7 @@ from pathlib import Path
 
 import yaml
 
-from dataset import DATASET_DIR
+from policy_ledger.dataset import DATASET_DIR
 
 
 @cache

@@ -2,9 +2,9 @@
 command (the Dockerfile's, scripts/scale-out-check's):
 
     POLICY_LEDGER_DB=/srv/policy-ledger/current/policy-ledger.db \\
-        gunicorn -c deploy/gunicorn.conf.py 'scripts.serve:wsgi()'
+        gunicorn -c deploy/gunicorn.conf.py 'policy_ledger.serve:wsgi()'
 
-The defaults are the ones `policy-ledger serve` uses (scripts/serve.py,
+The defaults are the ones `policy-ledger serve` uses (policy_ledger/serve.py,
 GUNICORN_DEFAULTS, where each is explained), so the two cannot drift; only
 what differs per machine comes from the environment:
 
@@ -18,7 +18,7 @@ POLICY_LEDGER_TRUSTED_PROXIES=1 so the rate limit counts clients, not nginx.
 
 import os
 
-from scripts.serve import GUNICORN_DEFAULTS, default_workers
+from policy_ledger.serve import GUNICORN_DEFAULTS, default_workers
 
 globals().update(GUNICORN_DEFAULTS)
 

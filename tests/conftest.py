@@ -5,8 +5,8 @@ from pathlib import Path
 
 import pytest
 
-from api import create_app
-from scripts.build import build_database
+from policy_ledger.api import create_app
+from policy_ledger.pipeline.build import build_database
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 FIXTURE_DATASET = FIXTURES / "dataset"

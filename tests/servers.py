@@ -1,7 +1,10 @@
 """A real HTTP server on a loopback port, for tests that need one (spreadsheet
 readers, browsers): werkzeug's threaded server running our WSGI app."""
 
+import socket
 import threading
+import time
+import urllib.request
 
 from werkzeug.serving import make_server
 
@@ -17,3 +20,22 @@ class Server:
         self.httpd.shutdown()
         self.httpd.server_close()
         self.thread.join()
+
+
+def free_port() -> int:
+    """A loopback port nothing listens on now, for a server in another process."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def wait_until_serving(url: str, seconds: float = 30) -> None:
+    deadline = time.monotonic() + seconds
+    while True:
+        try:
+            urllib.request.urlopen(url, timeout=2).close()
+            return
+        except OSError:
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(0.2)

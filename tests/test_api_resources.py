@@ -243,7 +243,7 @@ def test_stats_labels(client):
 
 
 def test_meta(client, fixture_db):
-    from api.db import file_sha256
+    from policy_ledger.api.db import file_sha256
 
     body = get_json(client, "/v1/meta")
     assert body["version"] == "2026.02.0"

@@ -8,9 +8,9 @@ import time
 
 import pytest
 
-from scripts import build as build_module
-from scripts.build import build_database
-from scripts.validate import InvalidDataset
+from policy_ledger.pipeline import build as build_module
+from policy_ledger.pipeline.build import build_database
+from policy_ledger.pipeline.validate import InvalidDataset
 from tests.conftest import FIXTURE_DATASET, FIXTURE_SEEDS
 from tests.test_validate import FINE, edit
 
@@ -72,13 +72,13 @@ def test_failure_while_writing_leaves_previous_database(tmp_path, monkeypatch):
 
 def test_killed_build_leaves_served_database_answering(tmp_path, app):
     """Kill a real build process half-way; the served file is untouched and serves."""
-    from api import create_app
+    from policy_ledger.api import create_app
 
     db = tmp_path / "served.db"
     build_database(FIXTURE_DATASET, db, FIXTURE_SEEDS)
     before = db.read_bytes()
     script = (
-        "import time, scripts.build as b\n"
+        "import time, policy_ledger.pipeline.build as b\n"
         "from pathlib import Path\n"
         "slow = b._fill_search\n"
         "def paused(*a, **k):\n"
@@ -121,7 +121,7 @@ def test_amount_without_ecb_rate_is_null_not_guessed():
     from datetime import date
     from decimal import Decimal
 
-    from scripts.fx import convert
+    from policy_ledger.pipeline.fx import convert
 
     assert convert(Decimal(100), "RUB", date(2024, 4, 4), "EUR") is None
     assert convert(Decimal(100), "NGN", date(2023, 4, 1), "EUR") is None

@@ -1,6 +1,6 @@
 """The command line: a thin layer over the library."""
 
-from scripts.cli import main
+from policy_ledger.cli import main
 from tests.conftest import FIXTURE_DATASET, FIXTURE_SEEDS
 
 

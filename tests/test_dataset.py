@@ -6,11 +6,11 @@ from pathlib import Path
 import orjson
 import pytest
 
-from api.schemas import Action, Entity, Jurisdiction, Source, Statement
-from dataset import DATASET_DIR
-from scripts.build import build_database
-from scripts.releases import read_releases
-from scripts.validate import validate_dataset
+from policy_ledger.api.schemas import Action, Entity, Jurisdiction, Source, Statement
+from policy_ledger.dataset import DATASET_DIR
+from policy_ledger.pipeline.build import build_database
+from policy_ledger.pipeline.releases import read_releases
+from policy_ledger.pipeline.validate import validate_dataset
 
 SEEDS = DATASET_DIR.parent.parent / "shared" / "seeds"
 
@@ -64,14 +64,14 @@ def test_every_seed_document_is_cited():
 
 def test_every_action_type_is_used():
     dataset = validate_dataset(DATASET_DIR, SEEDS if SEEDS.is_dir() else None)
-    from dataset.vocabulary import values
+    from policy_ledger.dataset.vocabulary import values
 
     used = {a["type"] for a in dataset.records["action"].values()}
     assert set(values("action_types")) <= used
 
 
 def test_dataset_version_is_released():
-    from scripts.releases import dataset_info
+    from policy_ledger.pipeline.releases import dataset_info
 
     version = str(dataset_info(DATASET_DIR)["version"])
     assert version in [r["version"] for r in read_releases(DATASET_DIR)], (
@@ -80,7 +80,7 @@ def test_dataset_version_is_released():
 
 
 def test_quality_report_has_no_hard_errors():
-    from scripts.check import run_check
+    from policy_ledger.pipeline.check import run_check
 
     text, code = run_check(DATASET_DIR, SEEDS if SEEDS.is_dir() else None)
     assert code == 0, text[text.index("## hard errors") :]
@@ -88,7 +88,7 @@ def test_quality_report_has_no_hard_errors():
 
 
 def test_quality_report_flags_problems_in_fixture():
-    from scripts.check import build_report
+    from policy_ledger.pipeline.check import build_report
     from tests.conftest import FIXTURE_DATASET, FIXTURE_SEEDS
 
     report = build_report(validate_dataset(FIXTURE_DATASET, FIXTURE_SEEDS))

@@ -4,7 +4,7 @@ import sqlite3
 
 import pytest
 
-from api import db
+from policy_ledger.api import db
 
 
 def test_connection_is_read_only(app):

@@ -10,8 +10,8 @@ import openpyxl
 import pytest
 from frictionless import Package
 
-from api import create_app
-from api.export import export_downloads
+from policy_ledger.api import create_app
+from policy_ledger.pipeline.export import export_downloads
 
 
 @pytest.fixture(scope="module")

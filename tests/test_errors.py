@@ -2,7 +2,7 @@
 
 import pytest
 
-from api.db import QueryTimeout
+from policy_ledger.api.db import QueryTimeout
 
 PROBLEM_KEYS = {"type", "title", "status", "detail", "instance"}
 
@@ -113,7 +113,7 @@ def test_not_acceptable(client):
 
 
 def test_query_timeout_is_a_clear_400(app, client, monkeypatch):
-    import api.resources.base as base
+    import policy_ledger.api.resources.base as base
 
     def too_slow(*args, **kwargs):
         raise QueryTimeout(2.0)
@@ -124,7 +124,7 @@ def test_query_timeout_is_a_clear_400(app, client, monkeypatch):
 
 
 def test_unexpected_error_is_a_bare_500(app, client, monkeypatch):
-    import api.resources.base as base
+    import policy_ledger.api.resources.base as base
 
     def broken(*args, **kwargs):
         raise RuntimeError("SELECT secret FROM somewhere")

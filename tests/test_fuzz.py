@@ -22,7 +22,7 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 
-from scripts.openapi_file import generate
+from policy_ledger.api.openapi_file import generate
 
 # 60 examples per operation and generation mode: the ten GET operations run in
 # well under a minute in-process on two cores, and hypothesis's database keeps

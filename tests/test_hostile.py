@@ -18,8 +18,8 @@ from urllib.parse import quote
 import orjson
 import pytest
 
-from api.params import MAX_URL_LENGTH
-from scripts.openapi_file import generate
+from policy_ledger.api.openapi_file import generate
+from policy_ledger.api.params import MAX_URL_LENGTH
 
 SPEC = generate()
 OPERATIONS = [

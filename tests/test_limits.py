@@ -8,8 +8,8 @@ import logging
 import pytest
 from limits.storage import MemoryStorage, RedisStorage
 
-from api import create_app
-from api.limits import DEFAULT_RATE_LIMIT, RateLimiter, ThreadlessMemoryStorage
+from policy_ledger.api import create_app
+from policy_ledger.api.limits import DEFAULT_RATE_LIMIT, RateLimiter, ThreadlessMemoryStorage
 
 LOW = "3 per minute"
 

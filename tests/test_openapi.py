@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from openapi_spec_validator import validate
 
-from scripts.openapi_file import OPENAPI_PATH, generate, render
+from policy_ledger.api.openapi_file import OPENAPI_PATH, generate, render
 
 ROOT = Path(__file__).resolve().parent.parent
 SPECTRAL = ROOT / "node_modules" / ".bin" / "spectral"

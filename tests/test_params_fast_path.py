@@ -15,8 +15,8 @@ from marshmallow import ValidationError, fields
 from webargs.multidictproxy import MultiDictProxy
 from werkzeug.datastructures import MultiDict
 
-from api.errors import Problem
-from api.params import CommaList, OneOfSuggesting, QuerySchema
+from policy_ledger.api.errors import Problem
+from policy_ledger.api.params import CommaList, OneOfSuggesting, QuerySchema
 
 
 def all_query_schemas(app) -> list[QuerySchema]:

@@ -3,10 +3,10 @@ SQLite itself (the build creates an index for every filter and sort)."""
 
 import pytest
 
-from api import db
-from api.listing import encode_cursor, fetch_page, page_query, where_clause
-from api.resources.actions import ACTIONS
-from api.resources.statements import STATEMENTS
+from policy_ledger.api import db
+from policy_ledger.api.listing import encode_cursor, fetch_page, page_query, where_clause
+from policy_ledger.api.resources.actions import ACTIONS
+from policy_ledger.api.resources.statements import STATEMENTS
 
 
 def plan(app, sql, params) -> list[str]:
@@ -163,7 +163,7 @@ def test_a_page_walks_the_index_only_where_it_serves_the_sort(app):
 
 
 def test_whole_default_ordered_export_is_one_sequential_read(app):
-    from api.listing import select_sql
+    from policy_ledger.api.listing import select_sql
 
     with app.app_context():
         whole, _ = select_sql(ACTIONS, {"sort": "-date"}, column="csv")

@@ -8,7 +8,7 @@ import tracemalloc
 import pandas as pd
 import pytest
 
-from api import create_app
+from policy_ledger.api import create_app
 from tests.servers import Server
 
 COLLECTIONS = [
@@ -109,7 +109,7 @@ def test_bom_option_for_older_excel(client):
 
 def test_streaming_keeps_memory_flat(tmp_path_factory):
     """The peak memory of a CSV export does not grow with the rows it holds."""
-    from scripts.synth import synthesize
+    from policy_ledger.pipeline.synth import synthesize
 
     db = tmp_path_factory.mktemp("synth") / "synth.db"
     synthesize(6000, 0, db, seed=7)
@@ -132,7 +132,7 @@ def test_streaming_keeps_memory_flat(tmp_path_factory):
 
 
 def test_xlsx_beyond_excels_row_limit_is_a_clear_413(client, monkeypatch):
-    import api.resources.base as base
+    import policy_ledger.api.resources.base as base
 
     monkeypatch.setattr(base, "XLSX_MAX_ROWS", 3)
     response = client.get("/v1/actions.xlsx")

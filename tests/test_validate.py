@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from scripts.records import load_yaml
-from scripts.validate import InvalidDataset, validate_dataset
+from policy_ledger.pipeline.records import load_yaml
+from policy_ledger.pipeline.validate import InvalidDataset, validate_dataset
 from tests.conftest import FIXTURE_DATASET, FIXTURE_SEEDS
 
 FINE = "records/actions/xa-dpa-2023-03-01-appco-fine.yaml"

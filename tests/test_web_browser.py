@@ -15,7 +15,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from api import create_app
+from policy_ledger.api import create_app
 from tests.servers import Server
 
 ROOT = Path(__file__).resolve().parent.parent

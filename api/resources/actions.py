@@ -1,9 +1,9 @@
 """Actions: fines, bans, orders, laws, rulings, investigations and more."""
 
-from api.listing import Filter, Resource
-from api.resources.base import COLLECTION_FORMATS, resource_blueprint
-from api.schemas import Action, selectable
-from dataset import published
+from policy_ledger.api.listing import Filter, Resource
+from policy_ledger.api.resources.base import COLLECTION_FORMATS, resource_blueprint
+from policy_ledger.api.schemas import Action, selectable
+from policy_ledger.dataset import published
 
 ACTIONS = Resource(
     name="actions",

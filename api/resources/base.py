@@ -8,9 +8,9 @@ from flask import Response, redirect, request, url_for
 from flask.views import MethodView
 from marshmallow import fields
 
-from api import db
-from api.errors import Problem, not_found
-from api.formats import (
+from policy_ledger.api import db
+from policy_ledger.api.errors import Problem, not_found
+from policy_ledger.api.formats import (
     FILE_FORMATS,
     MIMETYPES,
     choose_format,
@@ -19,7 +19,7 @@ from api.formats import (
     json_page,
     stored_lines_response,
 )
-from api.listing import (
+from policy_ledger.api.listing import (
     Resource,
     count,
     documents_table,
@@ -27,7 +27,7 @@ from api.listing import (
     select_fields,
     select_sql,
 )
-from api.params import (
+from policy_ledger.api.params import (
     Blueprint,
     CommaList,
     OneOfSuggesting,
@@ -36,8 +36,8 @@ from api.params import (
     query_schema,
     served_lean,
 )
-from api.schemas import ProblemSchema, page_schema
-from dataset.published import csv_header
+from policy_ledger.api.schemas import ProblemSchema, page_schema
+from policy_ledger.dataset.published import csv_header
 
 JSON_FORMATS = ("json",)
 XLSX_MAX_ROWS = 1_048_575  # Excel's 1,048,576 rows per sheet, less the header
@@ -150,7 +150,7 @@ def collection_response(resource: Resource, args: dict, formats) -> Response:
     if fmt == "json":
         return page_response(resource, args)
     if fmt == "atom":
-        from api.feeds import atom_response
+        from policy_ledger.api.feeds import atom_response
 
         return atom_response(resource, args)
     if fmt == "xlsx" and (rows := count(resource, args)) > XLSX_MAX_ROWS:

@@ -11,12 +11,12 @@ from flask import current_app, request, send_file
 from flask.views import MethodView
 from marshmallow import fields
 
-from api.errors import Problem, not_found
-from api.export import MANIFEST
-from api.params import Blueprint
-from api.resources.base import json_response, problem_responses
-from api.resources.meta import NoQuery
-from api.schemas import Strict, d
+from policy_ledger.api.errors import Problem, not_found
+from policy_ledger.api.params import Blueprint
+from policy_ledger.api.resources.base import json_response, problem_responses
+from policy_ledger.api.resources.meta import NoQuery
+from policy_ledger.api.schemas import Strict, d
+from policy_ledger.pipeline.export import MANIFEST
 
 blp = Blueprint(
     "downloads",

@@ -1,9 +1,9 @@
 """Entities: governments, regulators, courts, companies, apps and people."""
 
-from api.listing import Filter, Resource
-from api.resources.base import resource_blueprint
-from api.schemas import Entity, selectable
-from dataset import published
+from policy_ledger.api.listing import Filter, Resource
+from policy_ledger.api.resources.base import resource_blueprint
+from policy_ledger.api.schemas import Entity, selectable
+from policy_ledger.dataset import published
 
 ENTITIES = Resource(
     name="entities",

@@ -1,9 +1,9 @@
 """Jurisdictions: countries, subdivisions and the EU."""
 
-from api.listing import Filter, Resource
-from api.resources.base import resource_blueprint
-from api.schemas import Jurisdiction, selectable
-from dataset import published
+from policy_ledger.api.listing import Filter, Resource
+from policy_ledger.api.resources.base import resource_blueprint
+from policy_ledger.api.schemas import Jurisdiction, selectable
+from policy_ledger.dataset import published
 
 JURISDICTIONS = Resource(
     name="jurisdictions",

@@ -5,13 +5,13 @@ from flask import request
 from flask.views import MethodView
 from marshmallow import fields
 
-from api import API_VERSION, db
-from api.errors import Problem
-from api.params import Blueprint, QuerySchema, bounded_string
-from api.releases import release_diff, releases
-from api.resources.base import json_response, problem_responses
-from api.schemas import Strict, d
-from dataset.vocabulary import load_vocabularies
+from policy_ledger.api import API_VERSION, db
+from policy_ledger.api.errors import Problem
+from policy_ledger.api.params import Blueprint, QuerySchema, bounded_string
+from policy_ledger.api.release_queries import release_diff, releases
+from policy_ledger.api.resources.base import json_response, problem_responses
+from policy_ledger.api.schemas import Strict, d
+from policy_ledger.dataset.vocabulary import load_vocabularies
 
 blp = Blueprint(
     "dataset",

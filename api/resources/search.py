@@ -5,10 +5,10 @@ from flask import request
 from flask.views import MethodView
 from marshmallow import fields, validate
 
-from api import db
-from api.formats import choose_format, file_response, filename, json_page
-from api.listing import Resource, SortPlan, decode_cursor, encode_cursor, fts_query
-from api.params import (
+from policy_ledger.api import db
+from policy_ledger.api.formats import choose_format, file_response, filename, json_page
+from policy_ledger.api.listing import Resource, SortPlan, decode_cursor, encode_cursor, fts_query
+from policy_ledger.api.params import (
     DEFAULT_PAGE_SIZE,
     MAX_PAGE_SIZE,
     Blueprint,
@@ -20,7 +20,7 @@ from api.params import (
     format_field,
     served_lean,
 )
-from api.resources.base import (
+from policy_ledger.api.resources.base import (
     COLLECTION_FORMATS,
     file_about,
     file_formats_doc,
@@ -28,7 +28,7 @@ from api.resources.base import (
     next_page_url,
     problem_responses,
 )
-from api.schemas import Strict, d, page_schema
+from policy_ledger.api.schemas import Strict, d, page_schema
 
 KINDS = {"action": "actions", "statement": "statements", "entity": "entities"}
 HITS = Resource(

@@ -1,9 +1,9 @@
 """Sources: the documents every record cites."""
 
-from api.listing import Filter, Resource
-from api.resources.base import resource_blueprint
-from api.schemas import Source, selectable
-from dataset import published
+from policy_ledger.api.listing import Filter, Resource
+from policy_ledger.api.resources.base import resource_blueprint
+from policy_ledger.api.schemas import Source, selectable
+from policy_ledger.dataset import published
 
 SOURCES = Resource(
     name="sources",

@@ -1,9 +1,9 @@
 """Statements: what governments, regulators and companies said about actions."""
 
-from api.listing import Filter, Resource
-from api.resources.base import COLLECTION_FORMATS, resource_blueprint
-from api.schemas import Statement, selectable
-from dataset import published
+from policy_ledger.api.listing import Filter, Resource
+from policy_ledger.api.resources.base import COLLECTION_FORMATS, resource_blueprint
+from policy_ledger.api.schemas import Statement, selectable
+from policy_ledger.dataset import published
 
 STATEMENTS = Resource(
     name="statements",

@@ -4,10 +4,10 @@ import orjson
 from flask.views import MethodView
 from marshmallow import fields
 
-from api import db
-from api.formats import choose_format, file_response, filename, json_page
-from api.listing import Resource, where_clause
-from api.params import (
+from policy_ledger.api import db
+from policy_ledger.api.formats import choose_format, file_response, filename, json_page
+from policy_ledger.api.listing import Resource, where_clause
+from policy_ledger.api.params import (
     Blueprint,
     OneOfSuggesting,
     QuerySchema,
@@ -16,20 +16,20 @@ from api.params import (
     format_field,
     served_lean,
 )
-from api.resources.actions import ACTIONS
-from api.resources.base import (
+from policy_ledger.api.resources.actions import ACTIONS
+from policy_ledger.api.resources.base import (
     COLLECTION_FORMATS,
     file_about,
     file_formats_doc,
     json_response,
     problem_responses,
 )
-from api.schemas import Strict, d, page_schema
+from policy_ledger.api.schemas import Strict, d, page_schema
 
 # group name -> (key expression, label expression, extra FROM clause)
 # group -> (table, its column to group on, the column joining it to actions,
 # the label: a table and column to look the key up in, or None for the key).
-# Each group-by reads one covering index (see scripts/build.py INDEXES); the
+# Each group-by reads one covering index (see pipeline/build.py INDEXES); the
 # labels are looked up once per group, after grouping.
 GROUPS = {
     "year": ("actions", "year", "id", None),

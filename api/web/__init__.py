@@ -46,8 +46,8 @@ def security_headers(response):
 
 
 def init_app(app: Flask) -> None:
-    from api.web import embeds, pages  # noqa: F401 - registers the routes on bp
-    from api.web.format import register_filters
+    from policy_ledger.api.web import embeds, pages  # noqa: F401 - registers the routes on bp
+    from policy_ledger.api.web.format import register_filters
 
     register_filters(app)
     app.register_blueprint(bp)

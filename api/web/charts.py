@@ -16,8 +16,8 @@ import pygal
 from markupsafe import escape
 from pygal.style import Style
 
-from api.resources.stats import GROUPS, group_rows
-from api.web.format import short_money, words
+from policy_ledger.api.resources.stats import GROUPS, group_rows
+from policy_ledger.api.web.format import short_money, words
 
 # Colour-blind-safe (Okabe-Ito) and then Tableau's, for up to 12 series.
 COLOURS = (

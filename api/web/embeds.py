@@ -15,11 +15,11 @@ from marshmallow import ValidationError, fields, validate
 from webargs.multidictproxy import MultiDictProxy
 from werkzeug.datastructures import MultiDict
 
-from api.errors import Problem
-from api.params import OneOfSuggesting, QuerySchema
-from api.resources.stats import StatsQuery
-from api.web import bp, charts
-from api.web.queries import (
+from policy_ledger.api.errors import Problem
+from policy_ledger.api.params import OneOfSuggesting, QuerySchema
+from policy_ledger.api.resources.stats import StatsQuery
+from policy_ledger.api.web import bp, charts
+from policy_ledger.api.web.queries import (
     PAGING,
     RESOURCES,
     clean_params,
@@ -28,7 +28,7 @@ from api.web.queries import (
     page,
     parse,
 )
-from api.web.site import embed_html
+from policy_ledger.api.web.site import embed_html
 
 TIMELINE_SIZE = 10
 
@@ -103,7 +103,7 @@ def embed_statement(key):
 
 
 def _one(name: str, key: str) -> dict:
-    from api.resources.base import Redirect, find_item
+    from policy_ledger.api.resources.base import Redirect, find_item
 
     try:
         return orjson.loads(find_item(RESOURCES[name], key))

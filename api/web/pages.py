@@ -6,14 +6,14 @@ import orjson
 from flask import abort, redirect, render_template, request, url_for
 from werkzeug.exceptions import HTTPException
 
-from api import API_VERSION
-from api.errors import Problem
-from api.errors import handle_http_exception as problem_json
-from api.releases import release_diff, releases
-from api.resources.base import Redirect, find_item
-from api.web import bp, charts
-from api.web.format import human_date
-from api.web.queries import (
+from policy_ledger.api import API_VERSION
+from policy_ledger.api.errors import Problem
+from policy_ledger.api.errors import handle_http_exception as problem_json
+from policy_ledger.api.release_queries import release_diff, releases
+from policy_ledger.api.resources.base import Redirect, find_item
+from policy_ledger.api.web import bp, charts
+from policy_ledger.api.web.format import human_date
+from policy_ledger.api.web.queries import (
     PAGING,
     RESOURCES,
     api_url,
@@ -24,7 +24,7 @@ from api.web.queries import (
     parse,
     top,
 )
-from api.web.site import BROWSE, citation, embed_snippet, filter_controls
+from policy_ledger.api.web.site import BROWSE, citation, embed_snippet, filter_controls
 
 KIND_PAGES = {
     "action": "actions",

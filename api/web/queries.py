@@ -11,15 +11,15 @@ from marshmallow import ValidationError
 from webargs.multidictproxy import MultiDictProxy
 from werkzeug.datastructures import MultiDict
 
-from api import db
-from api.errors import Problem
-from api.listing import Resource, documents_table, fetch_page
-from api.params import query_schema
-from api.resources.actions import ACTIONS
-from api.resources.base import COLLECTION_FORMATS
-from api.resources.entities import ENTITIES
-from api.resources.jurisdictions import JURISDICTIONS
-from api.resources.statements import STATEMENTS
+from policy_ledger.api import db
+from policy_ledger.api.errors import Problem
+from policy_ledger.api.listing import Resource, documents_table, fetch_page
+from policy_ledger.api.params import query_schema
+from policy_ledger.api.resources.actions import ACTIONS
+from policy_ledger.api.resources.base import COLLECTION_FORMATS
+from policy_ledger.api.resources.entities import ENTITIES
+from policy_ledger.api.resources.jurisdictions import JURISDICTIONS
+from policy_ledger.api.resources.statements import STATEMENTS
 
 RESOURCES = {r.name: r for r in (ACTIONS, STATEMENTS, ENTITIES, JURISDICTIONS)}
 # Page parameters that describe a page, not the set of rows: left out of file links.

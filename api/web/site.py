@@ -4,7 +4,7 @@ page shares: the filter form, the citation and the embed snippet."""
 from flask import request
 from markupsafe import escape
 
-from api.listing import Resource
+from policy_ledger.api.listing import Resource
 
 # name -> page title, one-line intro, table columns as (label, sort name or None)
 BROWSE = {

@@ -15,7 +15,7 @@ from limits import parse_many
 from limits.storage import MemoryStorage
 from limits.strategies import SlidingWindowCounterRateLimiter
 
-from api.limits import DEFAULT_RATE_LIMIT, ThreadlessMemoryStorage
+from policy_ledger.api.limits import DEFAULT_RATE_LIMIT, ThreadlessMemoryStorage
 
 REQUEST_SECONDS = 0.001
 REQUESTS = 2000

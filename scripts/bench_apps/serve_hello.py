@@ -4,8 +4,8 @@ import sys
 
 from gunicorn.app.base import BaseApplication
 
+from policy_ledger.serve import GUNICORN_DEFAULTS
 from scripts.bench_apps.hello import app
-from scripts.serve import GUNICORN_DEFAULTS
 
 
 class Hello(BaseApplication):

@@ -5,7 +5,7 @@ from pathlib import Path
 
 import yaml
 
-from dataset.schema import RECORD_KINDS
+from policy_ledger.dataset.schema import RECORD_KINDS
 
 # libyaml's parser when installed (several times faster), else PyYAML's own.
 _BaseLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)

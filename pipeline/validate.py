@@ -9,8 +9,8 @@ from pathlib import Path
 import pycountry
 from marshmallow import ValidationError
 
-from dataset.schema import RECORD_KINDS
-from scripts.records import Problem, RawRecords, read_records
+from policy_ledger.dataset.schema import RECORD_KINDS
+from policy_ledger.pipeline.records import Problem, RawRecords, read_records
 
 
 @dataclass
@@ -208,7 +208,7 @@ def _check_retired(dataset: Dataset, problems: list[Problem]) -> None:
 
 def validate_dataset(dataset_dir: Path, seeds_dir: Path | None = None) -> Dataset:
     """Load and check every record; raise InvalidDataset listing all problems."""
-    from scripts.records import load_yaml
+    from policy_ledger.pipeline.records import load_yaml
 
     raw = read_records(dataset_dir)
     problems = list(raw.problems)

@@ -14,11 +14,11 @@ from pathlib import Path
 import orjson
 import sqlite_utils
 
-from dataset import published
-from dataset.vocabulary import load_vocabularies
-from scripts import releases
-from scripts.documents import DocumentBuilder
-from scripts.validate import Dataset, validate_dataset
+from policy_ledger.dataset import published
+from policy_ledger.dataset.vocabulary import load_vocabularies
+from policy_ledger.pipeline import releases
+from policy_ledger.pipeline.documents import DocumentBuilder
+from policy_ledger.pipeline.validate import Dataset, validate_dataset
 
 SCHEMA_VERSION = 1
 

@@ -24,15 +24,15 @@ from pathlib import Path
 import orjson
 from marshmallow import fields as ma_fields
 
-from api.db import file_sha256
-from api.formats import Workbook
-from api.resources.actions import ACTIONS
-from api.resources.entities import ENTITIES
-from api.resources.jurisdictions import JURISDICTIONS
-from api.resources.sources import SOURCES
-from api.resources.statements import STATEMENTS
-from api.schemas import Action, Entity, Jurisdiction, Source, Statement
-from dataset.published import csv_header, flat_columns, flatten
+from policy_ledger.api.db import file_sha256
+from policy_ledger.api.formats import Workbook
+from policy_ledger.api.resources.actions import ACTIONS
+from policy_ledger.api.resources.entities import ENTITIES
+from policy_ledger.api.resources.jurisdictions import JURISDICTIONS
+from policy_ledger.api.resources.sources import SOURCES
+from policy_ledger.api.resources.statements import STATEMENTS
+from policy_ledger.api.schemas import Action, Entity, Jurisdiction, Source, Statement
+from policy_ledger.dataset.published import csv_header, flat_columns, flatten
 
 EXPORTED = (
     (ACTIONS, Action),
@@ -77,7 +77,7 @@ def _column_schema(resource, schema_cls) -> list[dict]:
         top = column if column in schema.fields else name
         field = schema.fields.get(top)
         if column.startswith("amount_"):
-            from api.schemas import Amount
+            from policy_ledger.api.schemas import Amount
 
             part = column.removeprefix("amount_")
             inner = Amount().fields[part]

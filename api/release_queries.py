@@ -1,7 +1,7 @@
 """Queries about dataset releases, shared by /v1/meta, /v1/changes and the
 /changes page."""
 
-from api import db
+from policy_ledger.api import db
 
 
 def releases() -> list[dict]:

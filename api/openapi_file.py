@@ -9,7 +9,7 @@ OPENAPI_PATH = Path(__file__).resolve().parent.parent / "openapi" / "openapi.jso
 
 
 def generate() -> dict:
-    from api import api, create_app
+    from policy_ledger.api import api, create_app
 
     app = create_app({"DATABASE": "/nonexistent.db", "TESTING": True})
     with app.app_context():

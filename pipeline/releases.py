@@ -12,7 +12,7 @@ from pathlib import Path
 
 import orjson
 
-from scripts.records import load_yaml
+from policy_ledger.pipeline.records import load_yaml
 
 RELEASES = "releases"
 HASHED_KINDS = ("action", "statement", "entity", "jurisdiction", "source")
@@ -97,7 +97,7 @@ def record_history(manifest: dict, releases: list[dict], current: str) -> dict:
 def write_release(dataset_dir: Path, seeds_dir: Path | None) -> str:
     """Write the manifest of dataset.yaml's version; refuse to rewrite a
     different content under a version already released."""
-    from scripts.validate import validate_dataset
+    from policy_ledger.pipeline.validate import validate_dataset
 
     dataset = validate_dataset(dataset_dir, seeds_dir)
     manifest = manifest_of(dataset)

@@ -1,6 +1,6 @@
 """`policy-ledger check`: the data-quality report.
 
-Validation (scripts/validate.py) decides whether the dataset can be built at
+Validation (pipeline/validate.py) decides whether the dataset can be built at
 all; this report looks at the built picture: coverage, sourcing and the
 records that need an editor's eye. Hard errors (a fine without a EUR value,
 a statement that quotes nothing it answers, ...) make it exit non-zero, and
@@ -11,8 +11,8 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from pathlib import Path
 
-from scripts import fx
-from scripts.validate import Dataset, validate_dataset
+from policy_ledger.pipeline import fx
+from policy_ledger.pipeline.validate import Dataset, validate_dataset
 
 DUPLICATE_WINDOW = timedelta(days=3)
 

@@ -5,7 +5,7 @@ the API's schemas (api/schemas.py) document, which a test checks."""
 
 from collections import Counter, defaultdict
 
-from scripts import fx
+from policy_ledger.pipeline import fx
 
 
 def _iso(value):

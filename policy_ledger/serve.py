@@ -39,8 +39,8 @@ def default_workers() -> int:
 
 
 def make_app(db: Path):
-    from api import create_app
-    from api import db as database
+    from policy_ledger.api import create_app
+    from policy_ledger.api import db as database
 
     if not db.is_file():
         raise SystemExit(f"no database at {db}: run `policy-ledger build --db {db}` first")
@@ -53,7 +53,7 @@ def make_app(db: Path):
 
 def wsgi():
     """The app for a plain `gunicorn` command (deploy/gunicorn.conf.py):
-    `gunicorn -c deploy/gunicorn.conf.py 'scripts.serve:wsgi()'`, the database
+    `gunicorn -c deploy/gunicorn.conf.py 'policy_ledger.serve:wsgi()'`, the database
     named by POLICY_LEDGER_DB."""
     import os
 

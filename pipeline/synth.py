@@ -6,7 +6,7 @@ jurisdictions and the bodies that act in them, targets, topics, years, fine
 amounts per currency, text lengths and words, sources per record. Records
 are generated as the YAML loader would give them, a sample is validated by
 the real marshmallow schemas, and the database is written by the real build
-code (scripts/build.py), so the synthetic file has the real tables, indexes,
+code (pipeline/build.py), so the synthetic file has the real tables, indexes,
 documents and full-text index. Ids start with `synthetic-`; URLs point to
 example.invalid.
 """
@@ -22,10 +22,10 @@ import yaml
 from marshmallow import missing
 from tqdm import tqdm
 
-from dataset import DATASET_DIR
-from dataset.schema import ActionSchema, SourceSchema, StatementSchema
-from scripts.build import _verify, write_database
-from scripts.validate import Dataset, validate_dataset
+from policy_ledger.dataset import DATASET_DIR
+from policy_ledger.dataset.schema import ActionSchema, SourceSchema, StatementSchema
+from policy_ledger.pipeline.build import _verify, write_database
+from policy_ledger.pipeline.validate import Dataset, validate_dataset
 
 SAMPLE_EVERY = 100  # validate one generated record in this many through the schemas
 POOL_SIZE = 20_000  # distinct texts of each kind (titles, summaries, quotes)

@@ -4,22 +4,45 @@ import argparse
 import sys
 from pathlib import Path
 
-from dataset import DATASET_DIR
+from policy_ledger.dataset import DATASET_DIR
 
 DEFAULT_DB = Path("policy-ledger.db")
-DEFAULT_SEEDS = DATASET_DIR.parent.parent / "shared" / "seeds"
 
 
-def _seeds_dir(value: str | None) -> Path | None:
-    path = Path(value) if value else DEFAULT_SEEDS
-    return path if path.is_dir() else None
+class CliError(Exception):
+    """A mistake in the command line or its surroundings: one line, exit 2."""
+
+
+def _dataset_dir(args) -> Path:
+    path = Path(args.dataset)
+    if not (path / "records").is_dir():
+        raise CliError(f"no dataset at {path} (it has no records/ folder): pass --dataset DIR")
+    return path
+
+
+def _seeds_dir(args) -> Path | None:
+    """Where the seed documents are, for checking the quotes cited from them.
+    Their default place is the checkout's ../shared/seeds, beside the
+    repository; an installed wheel has no such place, so it is named with
+    --seeds, or the check is turned off with --no-seed-check. A folder that is
+    not there is an error, never a silent skip of the check."""
+    if args.no_seed_check:
+        return None
+    dataset = Path(args.dataset).resolve()
+    path = Path(args.seeds) if args.seeds else dataset.parent.parent / "shared" / "seeds"
+    if not path.is_dir():
+        raise CliError(
+            f"no seed documents at {path}: pass --seeds DIR, or --no-seed-check to skip "
+            "checking the quotes cited from them"
+        )
+    return path
 
 
 def cmd_validate(args) -> int:
-    from scripts.validate import InvalidDataset, validate_dataset
+    from policy_ledger.pipeline.validate import InvalidDataset, validate_dataset
 
     try:
-        dataset = validate_dataset(Path(args.dataset), _seeds_dir(args.seeds))
+        dataset = validate_dataset(_dataset_dir(args), _seeds_dir(args))
     except InvalidDataset as exc:
         for problem in exc.problems:
             print(problem, file=sys.stderr)
@@ -31,11 +54,11 @@ def cmd_validate(args) -> int:
 
 
 def cmd_build(args) -> int:
-    from scripts.build import build_database
-    from scripts.validate import InvalidDataset
+    from policy_ledger.pipeline.build import build_database
+    from policy_ledger.pipeline.validate import InvalidDataset
 
     try:
-        summary = build_database(Path(args.dataset), Path(args.db), _seeds_dir(args.seeds))
+        summary = build_database(_dataset_dir(args), Path(args.db), _seeds_dir(args))
     except InvalidDataset as exc:
         for problem in exc.problems:
             print(problem, file=sys.stderr)
@@ -51,11 +74,11 @@ def cmd_build(args) -> int:
 
 
 def cmd_check(args) -> int:
-    from scripts.check import run_check
-    from scripts.validate import InvalidDataset
+    from policy_ledger.pipeline.check import run_check
+    from policy_ledger.pipeline.validate import InvalidDataset
 
     try:
-        text, code = run_check(Path(args.dataset), _seeds_dir(args.seeds))
+        text, code = run_check(_dataset_dir(args), _seeds_dir(args))
     except InvalidDataset as exc:
         for problem in exc.problems:
             print(problem, file=sys.stderr)
@@ -65,7 +88,7 @@ def cmd_check(args) -> int:
 
 
 def cmd_export(args) -> int:
-    from api.export import export_downloads
+    from policy_ledger.pipeline.export import export_downloads
 
     out = Path(args.out) if args.out else Path(args.db).resolve().parent / "downloads"
     manifest = export_downloads(Path(args.db), out)
@@ -75,14 +98,14 @@ def cmd_export(args) -> int:
 
 
 def cmd_synth(args) -> int:
-    from scripts.synth import synthesize
+    from policy_ledger.pipeline.synth import synthesize
 
     print(synthesize(args.actions, args.statements, Path(args.out), seed=args.seed))
     return 0
 
 
 def cmd_serve(args) -> int:
-    from scripts.serve import serve
+    from policy_ledger.serve import serve
 
     return serve(
         db=Path(args.db),
@@ -95,14 +118,14 @@ def cmd_serve(args) -> int:
 
 
 def cmd_release(args) -> int:
-    from scripts.releases import write_release
+    from policy_ledger.pipeline.releases import write_release
 
-    print(write_release(Path(args.dataset), _seeds_dir(args.seeds)))
+    print(write_release(_dataset_dir(args), _seeds_dir(args)))
     return 0
 
 
 def cmd_openapi(args) -> int:
-    from scripts.openapi_file import write_openapi
+    from policy_ledger.api.openapi_file import write_openapi
 
     path = write_openapi(Path(args.out))
     print(f"wrote {path}")
@@ -113,7 +136,14 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="policy-ledger", description=__doc__)
     parser.add_argument("--dataset", default=str(DATASET_DIR), help="dataset folder")
     parser.add_argument(
-        "--seeds", default=None, help="folder of the seed documents (default: ../shared/seeds)"
+        "--seeds",
+        default=None,
+        help="folder of the seed documents (default: shared/seeds beside the repository)",
+    )
+    parser.add_argument(
+        "--no-seed-check",
+        action="store_true",
+        help="do not check the quotes cited from seed documents",
     )
     sub = parser.add_subparsers(dest="command", required=True)
 
@@ -168,7 +198,11 @@ def main(argv: list[str] | None = None) -> int:
     openapi.set_defaults(func=cmd_openapi)
 
     args = parser.parse_args(argv)
-    return args.func(args)
+    try:
+        return args.func(args)
+    except CliError as exc:
+        print(f"policy-ledger: error: {exc}", file=sys.stderr)
+        return 2
 
 
 if __name__ == "__main__":
