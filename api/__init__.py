@@ -1,9 +1,7 @@
 """Policy Ledger's Flask application: the versioned /v1 API over a built,
 read-only SQLite dataset."""
 
-import os
 from http import HTTPStatus
-from pathlib import Path
 
 from flask import Flask
 from flask_smorest import Api
@@ -92,9 +90,10 @@ api = ProblemApi()
 
 def create_app(test_config: dict | None = None) -> Flask:
     app = Flask(__name__, instance_relative_config=True)
+    from policy_ledger.settings import from_environment
+
+    app.config.from_mapping(from_environment())
     app.config.from_mapping(
-        DATABASE=os.environ.get("POLICY_LEDGER_DB", str(Path("policy-ledger.db").resolve())),
-        QUERY_TIME_LIMIT=2.0,
         API_TITLE="Policy Ledger",
         API_VERSION=API_VERSION,
         OPENAPI_VERSION="3.0.3",

@@ -9,15 +9,8 @@ exempt and per-blueprint limits cost about 0.25 ms a request, a quarter of a
 whole filtered list page (README "Performance"); `limits` itself costs
 about 0.05 ms (`python -m scripts.bench_apps.limiter_cost`).
 
-Settings, each a config key with a default read from the environment,
-because `policy-ledger serve` configures the app from the environment:
-
-| config key              | environment variable                     | default            |
-|-------------------------|------------------------------------------|--------------------|
-| RATELIMIT_DEFAULT       | POLICY_LEDGER_RATE_LIMIT                 | DEFAULT_RATE_LIMIT |
-| RATELIMIT_STORAGE_URI   | POLICY_LEDGER_RATE_LIMIT_STORAGE         | memory://          |
-| RATELIMIT_ENABLED       | POLICY_LEDGER_RATE_LIMIT_ENABLED (0/1)   | on                 |
-| TRUSTED_PROXIES         | POLICY_LEDGER_TRUSTED_PROXIES            | 0                  |
+Its settings (RATELIMIT_DEFAULT, RATELIMIT_STORAGE_URI, RATELIMIT_ENABLED,
+TRUSTED_PROXIES) are read with every other one in policy_ledger/settings.py.
 
 `memory://` counts inside each worker process: with W gunicorn workers and R
 replicas a client may get up to W x R times the limit. Give every process
@@ -37,7 +30,6 @@ nginx, a CDN), which would replay one client's counters to every other client.
 
 import logging
 import math
-import os
 import time
 
 from flask import Flask, request
@@ -47,22 +39,15 @@ from limits.strategies import SlidingWindowCounterRateLimiter
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from policy_ledger.api.errors import problem_response
+from policy_ledger.settings import SETTINGS
 
 log = logging.getLogger(__name__)
 
 # About 50 requests a second sustained, 100 in any one second: far beyond a
 # person, a spreadsheet refreshing every minute or a polite crawler; it stops
 # a runaway loop from taking every worker.
-DEFAULT_RATE_LIMIT = "100 per second; 3000 per minute"
-DEFAULT_STORAGE = "memory://"
+DEFAULT_RATE_LIMIT = next(s.default for s in SETTINGS if s.key == "RATELIMIT_DEFAULT")
 KEY_PREFIX = "policy-ledger"
-
-
-def _env_flag(name: str, default: bool) -> bool:
-    value = os.environ.get(name)
-    if value is None:
-        return default
-    return value.strip().lower() not in ("0", "false", "no", "off", "")
 
 
 class ThreadlessMemoryStorage(MemoryStorage):
@@ -126,16 +111,7 @@ class RateLimiter:
 
 
 def init_app(app: Flask) -> RateLimiter | None:
-    config = app.config
-    config.setdefault(
-        "RATELIMIT_DEFAULT", os.environ.get("POLICY_LEDGER_RATE_LIMIT", DEFAULT_RATE_LIMIT)
-    )
-    config.setdefault(
-        "RATELIMIT_STORAGE_URI",
-        os.environ.get("POLICY_LEDGER_RATE_LIMIT_STORAGE", DEFAULT_STORAGE),
-    )
-    config.setdefault("RATELIMIT_ENABLED", _env_flag("POLICY_LEDGER_RATE_LIMIT_ENABLED", True))
-    config.setdefault("TRUSTED_PROXIES", int(os.environ.get("POLICY_LEDGER_TRUSTED_PROXIES", 0)))
+    config = app.config  # the settings (policy_ledger/settings.py), as create_app set them
 
     proxies = int(config["TRUSTED_PROXIES"])
     if proxies > 0:

@@ -55,9 +55,9 @@ def wsgi():
     """The app for a plain `gunicorn` command (deploy/gunicorn.conf.py):
     `gunicorn -c deploy/gunicorn.conf.py 'policy_ledger.serve:wsgi()'`, the database
     named by POLICY_LEDGER_DB."""
-    import os
+    from policy_ledger.settings import from_environment
 
-    return make_app(Path(os.environ.get("POLICY_LEDGER_DB", "policy-ledger.db")))
+    return make_app(Path(from_environment()["DATABASE"]))
 
 
 def serve(
