@@ -124,10 +124,12 @@ def test_streaming_keeps_memory_flat(tmp_path_factory):
         tracemalloc.stop()
         return top, size
 
-    # Past the first fetch batch (1,000 rows), the peak must stop growing.
-    medium_peak, medium_size = peak("/v1/actions.csv?date_to=2021-12-31")
+    # Past the first fetch batches the peak must stop growing. It does vary
+    # with the size of the documents in a batch (recent records cite more
+    # sources), so both files reach well into the years the large one adds.
+    medium_peak, medium_size = peak("/v1/actions.csv?date_to=2023-06-30")
     large_peak, large_size = peak("/v1/actions.csv")
-    assert large_size > 2 * medium_size  # the large file holds far more rows...
+    assert large_size > 1.5 * medium_size  # the large file holds far more rows...
     assert large_peak < 1.3 * medium_peak  # ...in the same memory
 
 

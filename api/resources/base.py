@@ -28,15 +28,14 @@ from policy_ledger.api.listing import (
     select_sql,
 )
 from policy_ledger.api.params import (
-    Blueprint,
     CommaList,
     OneOfSuggesting,
     QuerySchema,
     format_field,
     query_schema,
-    served_lean,
 )
 from policy_ledger.api.schemas import ProblemSchema, page_schema
+from policy_ledger.api.smorest_lean import Blueprint, served_lean
 from policy_ledger.dataset.published import csv_header
 
 JSON_FORMATS = ("json",)

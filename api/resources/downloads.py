@@ -12,10 +12,10 @@ from flask.views import MethodView
 from marshmallow import fields
 
 from policy_ledger.api.errors import Problem, not_found
-from policy_ledger.api.params import Blueprint
 from policy_ledger.api.resources.base import json_response, problem_responses
 from policy_ledger.api.resources.meta import NoQuery
 from policy_ledger.api.schemas import Strict, d
+from policy_ledger.api.smorest_lean import Blueprint
 from policy_ledger.pipeline.export import MANIFEST
 
 blp = Blueprint(

@@ -7,10 +7,11 @@ from marshmallow import fields
 
 from policy_ledger.api import API_VERSION, db
 from policy_ledger.api.errors import Problem
-from policy_ledger.api.params import Blueprint, QuerySchema, bounded_string
+from policy_ledger.api.params import QuerySchema, bounded_string
 from policy_ledger.api.release_queries import release_diff, releases
 from policy_ledger.api.resources.base import json_response, problem_responses
 from policy_ledger.api.schemas import Strict, d
+from policy_ledger.api.smorest_lean import Blueprint
 from policy_ledger.dataset.vocabulary import load_vocabularies
 
 blp = Blueprint(

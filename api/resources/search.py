@@ -11,14 +11,12 @@ from policy_ledger.api.listing import Resource, SortPlan, decode_cursor, encode_
 from policy_ledger.api.params import (
     DEFAULT_PAGE_SIZE,
     MAX_PAGE_SIZE,
-    Blueprint,
     CommaList,
     OneOfSuggesting,
     QuerySchema,
     bom_field,
     bounded_string,
     format_field,
-    served_lean,
 )
 from policy_ledger.api.resources.base import (
     COLLECTION_FORMATS,
@@ -29,6 +27,7 @@ from policy_ledger.api.resources.base import (
     problem_responses,
 )
 from policy_ledger.api.schemas import Strict, d, page_schema
+from policy_ledger.api.smorest_lean import Blueprint, served_lean
 
 KINDS = {"action": "actions", "statement": "statements", "entity": "entities"}
 HITS = Resource(

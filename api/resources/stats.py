@@ -8,13 +8,11 @@ from policy_ledger.api import db
 from policy_ledger.api.formats import choose_format, file_response, filename, json_page
 from policy_ledger.api.listing import Resource, where_clause
 from policy_ledger.api.params import (
-    Blueprint,
     OneOfSuggesting,
     QuerySchema,
     bom_field,
     filter_field,
     format_field,
-    served_lean,
 )
 from policy_ledger.api.resources.actions import ACTIONS
 from policy_ledger.api.resources.base import (
@@ -25,6 +23,7 @@ from policy_ledger.api.resources.base import (
     problem_responses,
 )
 from policy_ledger.api.schemas import Strict, d, page_schema
+from policy_ledger.api.smorest_lean import Blueprint, served_lean
 
 # group name -> (key expression, label expression, extra FROM clause)
 # group -> (table, its column to group on, the column joining it to actions,
