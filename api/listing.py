@@ -16,6 +16,7 @@ import orjson
 
 from policy_ledger.api import db
 from policy_ledger.api.errors import Problem
+from policy_ledger.dataset.published import missing_value_sort
 from policy_ledger.dataset.vocabulary import values
 
 
@@ -142,14 +143,10 @@ def sort_plan(resource: Resource, sort: str) -> SortPlan:
         # A missing value sorts as the lowest (first ascending, last descending);
         # COALESCE keeps the keyset comparable, and an index on this exact
         # expression keeps the sort off a temporary B-tree.
-        expressions = (f"COALESCE({col}, {MISSING_SORT_VALUES[missing]})", key)
+        expressions = (missing_value_sort(col, missing), key)
     else:
         expressions = (col, key)
     return SortPlan(sort, descending, expressions)
-
-
-# The only literals a sort expression may carry (checked, like identifiers).
-MISSING_SORT_VALUES = {"lowest number": "-1e308", "empty text": "''"}
 
 
 def encode_cursor(plan: SortPlan, keys: list) -> str:

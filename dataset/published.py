@@ -18,6 +18,17 @@ from dataclasses import dataclass, field
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
+# A sort on a column that may be empty orders by COALESCE(column, the lowest
+# value), so the keyset stays comparable. The API writes its ORDER BY and the
+# build its expression index with the same function: the two texts must be
+# identical for SQLite to use the index. These are the only literals a sort
+# expression may carry.
+MISSING_SORT_VALUES = {"lowest number": "-1e308", "empty text": "''"}
+
+
+def missing_value_sort(quoted_column: str, missing: str) -> str:
+    return f"COALESCE({quoted_column}, {MISSING_SORT_VALUES[missing]})"
+
 
 @dataclass(frozen=True)
 class Shape:

@@ -1,0 +1,226 @@
+"""The database's tables and indexes, which `policy-ledger build` creates
+and the API reads (api/listing.py names these tables and columns, checked
+by db.identifier against them)."""
+
+import sqlite_utils
+
+from policy_ledger.dataset import published
+
+# The narrow tables the API filters and sorts: one row per record with the
+# columns queries need. Each record's published JSON document and its CSV line
+# live apart, in <table>_documents, so that filtering, counting and sorting
+# a million rows reads small rows, and only a page's documents are fetched.
+TABLES = {
+    "jurisdictions": (
+        {
+            "code": str,
+            "name": str,
+            "kind": str,
+            "parent": str,
+            "actions": int,
+            "statements": int,
+            "entities": int,
+        },
+        "code",
+        [("parent", "jurisdictions", "code")],
+    ),
+    "entities": (
+        {
+            "id": str,
+            "name": str,
+            "kind": str,
+            "jurisdiction": str,
+            "parent": str,
+            "actions_taken": int,
+            "actions_targeted": int,
+            "statements": int,
+        },
+        "id",
+        [("jurisdiction", "jurisdictions", "code"), ("parent", "entities", "id")],
+    ),
+    "sources": (
+        {
+            "id": str,
+            "kind": str,
+            "title": str,
+            "publisher": str,
+            "url": str,
+            "published": str,
+            "cited_by": int,
+        },
+        "id",
+        [],
+    ),
+    "actions": (
+        {
+            "id": str,
+            "type": str,
+            "title": str,
+            "date": str,
+            "date_precision": str,
+            "year": int,
+            "effective_date": str,
+            "end_date": str,
+            "status": str,
+            "jurisdiction": str,
+            "authority": str,
+            "amount_value": float,
+            "amount_currency": str,
+            "amount_eur": float,
+            "amount_usd": float,
+            "first_seen": str,
+            "last_changed": str,
+        },
+        "id",
+        [("jurisdiction", "jurisdictions", "code"), ("authority", "entities", "id")],
+    ),
+    "action_targets": (
+        # The action's amounts too, so that totals per target read one index.
+        {"action_id": str, "entity_id": str, "amount_eur": float, "amount_usd": float},
+        ("action_id", "entity_id"),
+        [("action_id", "actions", "id"), ("entity_id", "entities", "id")],
+    ),
+    "action_topics": (
+        {"action_id": str, "topic": str},
+        ("action_id", "topic"),
+        [("action_id", "actions", "id")],
+    ),
+    "action_related": (
+        {"action_id": str, "relation": str, "related_id": str},
+        ("action_id", "relation", "related_id"),
+        [("action_id", "actions", "id"), ("related_id", "actions", "id")],
+    ),
+    "statements": (
+        {
+            "id": str,
+            "date": str,
+            "date_precision": str,
+            "speaker": str,
+            "on_behalf_of": str,
+            "speaker_kind": str,
+            "jurisdiction": str,
+            "title": str,
+            "first_seen": str,
+            "last_changed": str,
+        },
+        "id",
+        [
+            ("speaker", "entities", "id"),
+            ("on_behalf_of", "entities", "id"),
+            ("jurisdiction", "jurisdictions", "code"),
+        ],
+    ),
+    "statement_topics": (
+        {"statement_id": str, "topic": str},
+        ("statement_id", "topic"),
+        [("statement_id", "statements", "id")],
+    ),
+    "statement_responses": (
+        {"statement_id": str, "action_id": str},
+        ("statement_id", "action_id"),
+        [("statement_id", "statements", "id"), ("action_id", "actions", "id")],
+    ),
+    "statement_announcements": (
+        {"statement_id": str, "action_id": str},
+        ("statement_id", "action_id"),
+        [("statement_id", "statements", "id"), ("action_id", "actions", "id")],
+    ),
+    "citations": (
+        {"record_kind": str, "record_id": str, "position": int, "source_id": str, "quote": str},
+        ("record_kind", "record_id", "position"),
+        [("source_id", "sources", "id")],
+    ),
+    "search_documents": (
+        {"rowid": int, "kind": str, "id": str, "title": str, "body": str},
+        "rowid",
+        [],
+    ),
+    "releases": ({"version": str, "released": str, "position": int}, "version", []),
+    "release_records": (
+        {"version": str, "kind": str, "id": str, "hash": str},
+        ("version", "kind", "id"),
+        [("version", "releases", "version")],
+    ),
+    "retired_ids": ({"id": str, "successor": str, "kind": str}, "id", []),
+    "metadata": ({"key": str, "value": str}, "key", []),
+}
+PUBLISHED_TABLES = ("jurisdictions", "entities", "sources", "actions", "statements")
+
+
+def create_tables(db: sqlite_utils.Database) -> None:
+    for table, (columns, pk, foreign_keys) in TABLES.items():
+        db[table].create(columns, pk=pk, foreign_keys=foreign_keys)
+    for table in PUBLISHED_TABLES:
+        key = TABLES[table][1]
+        db[f"{table}_documents"].create(
+            {"id": str, "doc": str, "csv": str}, pk="id", foreign_keys=[("id", table, key)]
+        )
+
+
+# Every filter and sort the API offers has an index (checked by a test that
+# reads the query plans).
+INDEXES = {
+    # Each filter with the default sort (-date), so a filtered first page is
+    # an index range read backwards; the most used pair (type, jurisdiction)
+    # has its own. tests/test_query_plans.py reads the plans.
+    "actions": [
+        ["date", "id"],
+        ["type", "date", "id"],
+        ["jurisdiction", "date", "id"],
+        ["type", "jurisdiction", "date", "id"],
+        ["authority", "date", "id"],
+        ["status", "date", "id"],
+        ["amount_currency", "date", "id"],
+        ["amount_eur", "id"],
+        ["title", "id"],
+        ["last_changed", "id"],
+        # /v1/stats/actions: each group-by reads only a covering index.
+        ["year", "amount_eur", "amount_usd"],
+        ["type", "amount_eur", "amount_usd"],
+        ["jurisdiction", "amount_eur", "amount_usd"],
+        ["authority", "amount_eur", "amount_usd"],
+    ],
+    "action_targets": [["entity_id", "action_id"], ["entity_id", "amount_eur", "amount_usd"]],
+    "action_topics": [["topic", "action_id"]],
+    "action_related": [["related_id"]],
+    "statements": [
+        ["date", "id"],
+        ["speaker", "date", "id"],
+        ["on_behalf_of", "date", "id"],
+        ["speaker_kind", "date", "id"],
+        ["jurisdiction", "date", "id"],
+        ["title", "id"],
+    ],
+    "statement_topics": [["topic", "statement_id"]],
+    "statement_responses": [["action_id", "statement_id"]],
+    "statement_announcements": [["action_id", "statement_id"]],
+    "entities": [
+        ["name", "id"],
+        ["kind", "name", "id"],
+        ["jurisdiction", "name", "id"],
+        ["parent", "name", "id"],
+        ["actions_taken", "id"],
+        ["actions_targeted", "id"],
+    ],
+    "jurisdictions": [["name", "code"], ["kind", "code"], ["parent", "code"], ["actions", "code"]],
+    "sources": [["kind", "id"], ["publisher", "id"], ["cited_by", "id"]],
+    "citations": [["source_id"]],
+}
+
+
+# Sorts on columns that may be empty order by COALESCE(column, lowest value)
+# (api/listing.py sort_plan); these indexes hold exactly those expressions.
+EXPRESSION_INDEXES = {
+    "actions": [("amount_eur_sort", published.missing_value_sort('"amount_eur"', "lowest number"))],
+    "sources": [("published_sort", published.missing_value_sort('"published"', "empty text"))],
+}
+
+
+def create_indexes(db: sqlite_utils.Database) -> None:
+    for table, indexes in INDEXES.items():
+        for columns in indexes:
+            db[table].create_index(columns, if_not_exists=True)
+    for table, indexes in EXPRESSION_INDEXES.items():
+        key = TABLES[table][1]
+        for name, expression in indexes:
+            db.execute(f'CREATE INDEX "idx_{table}_{name}" ON "{table}" ({expression}, "{key}")')
