@@ -89,7 +89,7 @@ class CommonHeaders:
     start_response: one scan of the headers a view set, then appends. Done
     as after_request hooks on werkzeug's Headers (which check every value
     and rescan the list on each assignment), this and flask-cors cost about
-    a tenth of a filtered list page (README "Performance")."""
+    a tenth of a filtered list page (docs/performance.md)."""
 
     def __init__(self, app: Flask, wsgi_app, cors_headers: list[tuple[str, str]]):
         self.app, self.wsgi_app, self.cors_headers = app, wsgi_app, cors_headers

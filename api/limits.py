@@ -6,7 +6,7 @@ the sliding-window strategy. We call it from one `before_request` hook
 instead of going through flask-limiter: this API has one app-wide limit and
 no per-route rules, and flask-limiter's per-request resolution of decorated,
 exempt and per-blueprint limits cost about 0.25 ms a request, a quarter of a
-whole filtered list page (README "Performance"); `limits` itself costs
+whole filtered list page (docs/performance.md); `limits` itself costs
 about 0.05 ms (`python -m scripts.bench_apps.limiter_cost`).
 
 Its settings (RATELIMIT_DEFAULT, RATELIMIT_STORAGE_URI, RATELIMIT_ENABLED,

@@ -102,7 +102,7 @@ class FastQueryLoader:
     tests/test_params_fast_path.py checks, over generated queries, that
     whatever this returns is exactly what the schema loads. It exists
     because the full load was about a fifth of a list request's time
-    (README "Performance").
+    (docs/performance.md).
     """
 
     def __init__(self, schema: QuerySchema):

@@ -40,7 +40,7 @@ def served_lean(documented):
     `_apidoc` and wraps the view in a function that runs on every request;
     for a view that builds its own Response those wrappers only pass it
     through, about 0.1 ms a request for the nine layers of a list view
-    (README "Performance"). Applied last (outermost), this keeps the
+    (docs/performance.md). Applied last (outermost), this keeps the
     documentation (`_apidoc` and the docstring, all flask-smorest reads when
     the route is registered) and serves the undecorated function, parsing
     its one query schema with the same parser `arguments` would use.

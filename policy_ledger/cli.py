@@ -132,7 +132,7 @@ def cmd_openapi(args) -> int:
     return 0
 
 
-def main(argv: list[str] | None = None) -> int:
+def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="policy-ledger", description=__doc__)
     parser.add_argument("--dataset", default=str(DATASET_DIR), help="dataset folder")
     parser.add_argument(
@@ -197,7 +197,11 @@ def main(argv: list[str] | None = None) -> int:
     openapi.add_argument("--out", default="openapi/openapi.json")
     openapi.set_defaults(func=cmd_openapi)
 
-    args = parser.parse_args(argv)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
     try:
         return args.func(args)
     except CliError as exc:

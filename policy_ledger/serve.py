@@ -13,7 +13,7 @@ Settings, and why:
   and size are capped the same way (431 from gunicorn).
 - timeout 120 s: a sync worker is not heartbeating while it streams, so the
   timeout bounds the longest legitimate request, a whole-dataset file export
-  (an XLSX of a million rows is the slowest: see the README's Performance);
+  (an XLSX of a million rows is the slowest: see docs/performance.md);
   queries themselves are limited to QUERY_TIME_LIMIT.
 """
 

@@ -1,5 +1,5 @@
 """The framework floor: a hello-world Flask app, served by the same gunicorn
-settings as Policy Ledger (scripts/serve.py), for the benchmark."""
+settings as Policy Ledger (policy_ledger/serve.py), for the benchmark."""
 
 from flask import Flask
 
