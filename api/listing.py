@@ -203,16 +203,9 @@ def documents_table(resource: Resource) -> str:
 
 def stored_in_order(resource: Resource, sort: str) -> bool:
     """Whether the build stored this resource's documents in `sort` order
-    (databases built before that was recorded answer no)."""
-    order = db.metadata().get("documents_order")
-    return bool(order) and orjson.loads(order).get(resource.table) == sort
-
-
-def documents_by_rowid(resource: Resource) -> bool:
-    """Whether each narrow row and its document share a rowid (the build
-    checks it and says so; older files fall back to the key)."""
-    tables = db.metadata().get("documents_by_rowid")
-    return bool(tables) and resource.table in orjson.loads(tables)
+    (it records the order of each; the server refuses a database of an older
+    schema at start-up, so the record is always there)."""
+    return orjson.loads(db.metadata()["documents_order"]).get(resource.table) == sort
 
 
 def select_sql(resource: Resource, args: dict, *, column: str = "doc") -> tuple[str, list]:
@@ -251,12 +244,10 @@ def document_lookup(resource: Resource, column: str = "doc", lookup=None) -> str
 
 def lookup_columns(resource: Resource) -> tuple[str, str]:
     """The narrow table's column and the documents table's column that
-    match a row to its document: the rowid where the build aligned the two
-    tables (the rowid is in every index, so a narrow scan stays covering),
-    else the record's key."""
-    if documents_by_rowid(resource):
-        return "rowid", "rowid"
-    return _col(resource.key), "id"
+    match a row to its document: the rowid, which the build aligns in the two
+    tables and checks (the rowid is in every index, so a narrow scan stays
+    covering)."""
+    return "rowid", "rowid"
 
 
 def count(resource: Resource, args: dict) -> int:

@@ -18,10 +18,13 @@ from policy_ledger.dataset import published
 from policy_ledger.dataset.vocabulary import load_vocabularies
 from policy_ledger.pipeline import releases
 from policy_ledger.pipeline.documents import DocumentBuilder
-from policy_ledger.pipeline.tables import PUBLISHED_TABLES, create_indexes, create_tables
+from policy_ledger.pipeline.tables import (
+    PUBLISHED_TABLES,
+    SCHEMA_VERSION,
+    create_indexes,
+    create_tables,
+)
 from policy_ledger.pipeline.validate import Dataset, validate_dataset
-
-SCHEMA_VERSION = 1
 
 
 def _json(value) -> str:
@@ -95,8 +98,8 @@ def _published_rows(db, table: str, keys, render, row_of, progress=no_progress) 
     _insert(db, f"{table}_documents", documents)
     # Both tables were filled in the same key order, so a record's narrow row
     # and its document share a rowid: pages fetch documents by rowid (one
-    # b-tree descent instead of two). Checked, not assumed; metadata
-    # `documents_by_rowid` tells the API.
+    # b-tree descent instead of two). Checked, not assumed: the API relies on
+    # it for every file of this SCHEMA_VERSION.
     key = "code" if table == "jurisdictions" else "id"
     misaligned = db.execute(
         f'SELECT count(*) FROM "{table}" a LEFT JOIN "{table}_documents" d '
@@ -315,8 +318,6 @@ def write_database(path: Path, dataset: Dataset, dataset_dir: Path, progress=no_
         "vocabularies": _json(load_vocabularies()),
         # Each <table>_documents is stored in this list order (rowid order).
         "documents_order": _json({t: published.BY_TABLE[t].default_sort for t in PUBLISHED_TABLES}),
-        # Each narrow row and its document share a rowid (checked above).
-        "documents_by_rowid": _json(list(PUBLISHED_TABLES)),
     }
     _insert(db, "metadata", ({"key": k, "value": v} for k, v in meta.items()))
     db.conn.commit()

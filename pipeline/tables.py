@@ -6,6 +6,11 @@ import sqlite_utils
 
 from policy_ledger.dataset import published
 
+# What the server may rely on in a database file. 2: every <table>_documents
+# shares rowids with its narrow table and records its order (metadata
+# documents_order). The server refuses a file of another version at start-up.
+SCHEMA_VERSION = 2
+
 # The narrow tables the API filters and sorts: one row per record with the
 # columns queries need. Each record's published JSON document and its CSV line
 # live apart, in <table>_documents, so that filtering, counting and sorting

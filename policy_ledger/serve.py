@@ -41,12 +41,19 @@ def default_workers() -> int:
 def make_app(db: Path):
     from policy_ledger.api import create_app
     from policy_ledger.api import db as database
+    from policy_ledger.pipeline.tables import SCHEMA_VERSION
 
     if not db.is_file():
         raise SystemExit(f"no database at {db}: run `policy-ledger build --db {db}` first")
     app = create_app({"DATABASE": str(db.resolve())})
     with app.app_context():
-        database.metadata()  # read once in the master, inherited by every worker
+        meta = database.metadata()  # read once in the master, inherited by every worker
+        if meta.get("schema_version") != str(SCHEMA_VERSION):
+            raise SystemExit(
+                f"{db} was built by another version of policy-ledger (schema "
+                f"{meta.get('schema_version', 'unknown')}, this one reads {SCHEMA_VERSION}): "
+                f"rebuild it with `policy-ledger build --db {db}`"
+            )
         database.close_thread_connections()  # never share a connection across fork
     return app
 

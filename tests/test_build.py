@@ -146,3 +146,18 @@ def test_build_is_quick_enough_to_not_matter(tmp_path):
     build_database(FIXTURE_DATASET, tmp_path / "x.db", FIXTURE_SEEDS)
     assert time.perf_counter() - started < 60
     assert os.path.getsize(tmp_path / "x.db") > 0
+
+
+def test_server_refuses_a_database_of_another_schema(tmp_path):
+    import sqlite3
+
+    import pytest
+
+    from policy_ledger.serve import make_app
+
+    db = tmp_path / "old.db"
+    build_database(FIXTURE_DATASET, db, FIXTURE_SEEDS)
+    with sqlite3.connect(db) as conn:
+        conn.execute("UPDATE metadata SET value = '1' WHERE key = 'schema_version'")
+    with pytest.raises(SystemExit, match="rebuild it with `policy-ledger build"):
+        make_app(db)
