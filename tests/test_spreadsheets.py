@@ -134,7 +134,7 @@ def test_streaming_keeps_memory_flat(tmp_path_factory):
 
 
 def test_xlsx_beyond_excels_row_limit_is_a_clear_413(client, monkeypatch):
-    import policy_ledger.api.resources.base as base
+    import policy_ledger.api.answers as base
 
     monkeypatch.setattr(base, "XLSX_MAX_ROWS", 3)
     response = client.get("/v1/actions.xlsx")

@@ -1,24 +1,15 @@
 """The collection and item views every resource shares, built from its
 declaration: one collection MethodView and one item MethodView per Blueprint."""
 
-from urllib.parse import unquote_plus, urlencode
-
 import orjson
 from flask import Response, redirect, request, url_for
 from flask.views import MethodView
 from marshmallow import fields
 
 from policy_ledger.api import db
-from policy_ledger.api.errors import Problem, not_found
-from policy_ledger.api.formats import (
-    FILE_FORMATS,
-    MIMETYPES,
-    choose_format,
-    file_response,
-    filename,
-    json_page,
-    stored_lines_response,
-)
+from policy_ledger.api.answers import Answer, Page, json_response, respond
+from policy_ledger.api.errors import not_found
+from policy_ledger.api.formats import FILE_FORMATS, MIMETYPES, choose_format
 from policy_ledger.api.listing import (
     Resource,
     count,
@@ -36,10 +27,8 @@ from policy_ledger.api.params import (
 )
 from policy_ledger.api.schemas import ProblemSchema, page_schema
 from policy_ledger.api.smorest_lean import Blueprint, served_lean
-from policy_ledger.dataset.published import csv_header
 
 JSON_FORMATS = ("json",)
-XLSX_MAX_ROWS = 1_048_575  # Excel's 1,048,576 rows per sheet, less the header
 COLLECTION_FORMATS = ("json", *FILE_FORMATS)
 
 
@@ -93,91 +82,22 @@ def file_formats_doc(formats):
     return {"responses": {200: {"content": content, "headers": headers}}}
 
 
-def absolute_url(path: str, params: dict) -> str:
-    query = urlencode([(k, v) for k, v in params.items() if v is not None], doseq=True)
-    return request.host_url.rstrip("/") + path + (f"?{query}" if query else "")
+def collection_answer(resource: Resource, args: dict) -> Answer:
+    """A resource's list, as every renderer reads it."""
 
+    def page() -> Page:
+        found = fetch_page(resource, args)
+        return Page(found.docs, found.total, found.next_cursor)
 
-def next_page_url(cursor: str) -> str:
-    """This request's address with `cursor` replaced: the client's own query
-    string, kept as sent (same order and escaping), less any cursor. Cheaper
-    than decoding and re-encoding every parameter, on every page."""
-    kept = [
-        part
-        for part in request.query_string.decode("latin-1").split("&")
-        if part and unquote_plus(part.partition("=")[0]) != "cursor"
-    ]
-    kept.append(f"cursor={cursor}")  # URL-safe base64: nothing to escape
-    base = f"{request.scheme}://{request.host}{request.root_path}{request.path}"
-    return f"{base}?{'&'.join(kept)}"
+    def documents():
+        sql, params = select_sql(resource, args)
+        return (orjson.loads(row[0]) for row in db.iterate(sql, params, plain=True))
 
-
-def json_response(body: bytes, status: int = 200) -> Response:
-    return Response(body, status=status, mimetype="application/json")
-
-
-def page_response(resource: Resource, args: dict) -> Response:
-    page = fetch_page(resource, args)
-    next_url = next_page_url(page.next_cursor) if page.next_cursor else None
-    response = json_response(json_page(page.docs, page.total, next_url, args.get("fields")))
-    if next_url:
-        response.headers["Link"] = f'<{next_url}>; rel="next"'
-    return response
-
-
-def export_docs(resource: Resource, args: dict):
-    sql, params = select_sql(resource, args)
-    return (orjson.loads(row[0]) for row in db.iterate(sql, params, plain=True))
-
-
-def file_about(resource: Resource, args: dict) -> dict:
-    meta = db.metadata()
-    return {
-        "dataset": meta["title"],
-        "resource": resource.name,
-        "query": request.full_path.rstrip("?"),
-        "dataset version": meta["version"],
-        "licence": orjson.loads(meta["licence"])["name"],
-        "how to cite": meta["citation"],
-        "generated at": meta["built_at"],
-        "api": request.host_url.rstrip("/") + request.path,
-    }
-
-
-def collection_response(resource: Resource, args: dict, formats) -> Response:
-    fmt = choose_format(args, formats)
-    if fmt == "json":
-        return page_response(resource, args)
-    if fmt == "atom":
-        from policy_ledger.api.feeds import atom_response
-
-        return atom_response(resource, args)
-    if fmt == "xlsx" and (rows := count(resource, args)) > XLSX_MAX_ROWS:
-        raise Problem(
-            413,
-            "Too many rows for XLSX",
-            f"This view holds {rows:,} rows; an XLSX sheet holds at most {XLSX_MAX_ROWS:,}. "
-            "Narrow it with filters, or ask for CSV or NDJSON, which have no limit.",
-            slug="too-many-rows-for-xlsx",
-        )
-    name = filename(resource.name, args, db.metadata()["version"], fmt)
-    if fmt in ("csv", "ndjson") and not args.get("fields"):
-        # Every record's CSV line and JSON document were rendered at build
-        # time: stream them as stored.
-        column, first = ("csv", csv_header(resource)) if fmt == "csv" else ("doc", "")
+    def stored(column: str):
         sql, params = select_sql(resource, args, column=column)
-        lines = (row[0] for row in db.iterate(sql, params, plain=True))
-        bom = fmt == "csv" and args.get("bom", False)
-        return stored_lines_response(fmt, first, lines, name, bom=bom)
-    return file_response(
-        fmt,
-        resource,
-        export_docs(resource, args),
-        args.get("fields"),
-        name,
-        file_about(resource, args),
-        bom=args.get("bom", False),
-    )
+        return (row[0] for row in db.iterate(sql, params, plain=True))
+
+    return Answer(resource, args, page, documents, stored, count=lambda: count(resource, args))
 
 
 def item_schema_for(resource: Resource) -> type:
@@ -223,7 +143,7 @@ class Redirect(Exception):
 
 
 def item_response(resource: Resource, key: str, args: dict) -> Response:
-    choose_format(args, JSON_FORMATS)
+    choose_format(args, JSON_FORMATS)  # refuses a file format with a 406
     try:
         doc = find_item(resource, key)
     except Redirect as moved:
@@ -256,7 +176,7 @@ def resource_blueprint(
     name = resource.name.capitalize()
 
     def list_view(self, args):
-        return collection_response(resource, args, formats)
+        return respond(collection_answer(resource, args), formats)
 
     list_view.__doc__ = (
         f"{list_summary}\n\nA page of {resource.name} as JSON, or every matching row as CSV, "
@@ -298,8 +218,19 @@ def resource_blueprint(
         )
     )
 
-    blp.route(f"/{resource.name}")(type(f"{name}Collection", (MethodView,), {"get": list_view}))
+    # Each resource's views are subclasses of Collection and Item, named after
+    # it (the endpoint names url_for uses: actions.ActionsItem), whose `get`
+    # is the documented function above.
+    blp.route(f"/{resource.name}")(type(f"{name}Collection", (Collection,), {"get": list_view}))
     blp.route(f"/{resource.name}/<string:{resource.key}>")(
-        type(f"{name}Item", (MethodView,), {"get": item_view})
+        type(f"{name}Item", (Item,), {"get": item_view})
     )
     return blp
+
+
+class Collection(MethodView):
+    """GET /v1/<resource>: `respond(collection_answer(resource, args), formats)`."""
+
+
+class Item(MethodView):
+    """GET /v1/<resource>/<key>: `item_response(resource, key, args)`."""

@@ -11,8 +11,9 @@ from flask import current_app, request, send_file
 from flask.views import MethodView
 from marshmallow import fields
 
+from policy_ledger.api.answers import json_response
 from policy_ledger.api.errors import Problem, not_found
-from policy_ledger.api.resources.base import json_response, problem_responses
+from policy_ledger.api.resources.base import problem_responses
 from policy_ledger.api.resources.meta import NoQuery
 from policy_ledger.api.schemas import Strict, d
 from policy_ledger.api.smorest_lean import Blueprint

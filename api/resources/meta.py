@@ -6,10 +6,11 @@ from flask.views import MethodView
 from marshmallow import fields
 
 from policy_ledger.api import API_VERSION, db
+from policy_ledger.api.answers import json_response
 from policy_ledger.api.errors import Problem
 from policy_ledger.api.params import QuerySchema, bounded_string
 from policy_ledger.api.release_queries import release_diff, releases
-from policy_ledger.api.resources.base import json_response, problem_responses
+from policy_ledger.api.resources.base import problem_responses
 from policy_ledger.api.schemas import Strict, d
 from policy_ledger.api.smorest_lean import Blueprint
 from policy_ledger.dataset.vocabulary import load_vocabularies

@@ -6,7 +6,7 @@ from flask.views import MethodView
 from marshmallow import fields, validate
 
 from policy_ledger.api import db
-from policy_ledger.api.formats import choose_format, file_response, filename, json_page
+from policy_ledger.api.answers import Answer, Page, respond
 from policy_ledger.api.listing import Resource, SortPlan, decode_cursor, encode_cursor, fts_query
 from policy_ledger.api.params import (
     DEFAULT_PAGE_SIZE,
@@ -20,10 +20,7 @@ from policy_ledger.api.params import (
 )
 from policy_ledger.api.resources.base import (
     COLLECTION_FORMATS,
-    file_about,
     file_formats_doc,
-    json_response,
-    next_page_url,
     problem_responses,
 )
 from policy_ledger.api.schemas import Strict, d, page_schema
@@ -175,25 +172,25 @@ class Search(MethodView):
         matches a prefix; FTS operators are treated as plain words. Hits are ordered by
         relevance and carry a snippet with the matches marked `**like this**`.
         """
-        fmt = choose_format(args, COLLECTION_FORMATS)
-        if fmt != "json":
-            sql, params = _hits_sql(args, None, None)
-            docs = (_hit(row) for row in db.iterate(sql, params))
-            name = filename("search", args, db.metadata()["version"], fmt)
-            return file_response(
-                fmt, HITS, docs, None, name, file_about(HITS, args), bom=args["bom"]
-            )
+        return respond(search_answer(args), COLLECTION_FORMATS)
+
+
+def search_answer(args: dict) -> Answer:
+    def page() -> Page:
         total = db.aggregate(*_count_sql(args))[0][0]
         keyset = decode_cursor(RELEVANCE, args["cursor"]) if args.get("cursor") else None
         size = args["page_size"]
         sql, params = _hits_sql(args, keyset, size + 1)
         rows = db.query(sql, params)
-        next_url = None
+        cursor = None
         if len(rows) > size:
             last = rows[size - 1]
-            next_url = next_page_url(encode_cursor(RELEVANCE, [last["score"], last["rowid"]]))
-        docs = [orjson.dumps(_hit(row)).decode() for row in rows[:size]]
-        response = json_response(json_page(docs, total, next_url, None))
-        if next_url:
-            response.headers["Link"] = f'<{next_url}>; rel="next"'
-        return response
+            cursor = encode_cursor(RELEVANCE, [last["score"], last["rowid"]])
+        return Page([orjson.dumps(_hit(row)).decode() for row in rows[:size]], total, cursor)
+
+    def documents():
+        sql, params = _hits_sql(args, None, None)
+        return (_hit(row) for row in db.iterate(sql, params))
+
+    # `fields=` is not offered on search; json_page reads it from args.
+    return Answer(HITS, {**args, "fields": None}, page, documents, file_stem="search")

@@ -5,7 +5,7 @@ from flask.views import MethodView
 from marshmallow import fields
 
 from policy_ledger.api import db
-from policy_ledger.api.formats import choose_format, file_response, filename, json_page
+from policy_ledger.api.answers import Answer, Page, respond
 from policy_ledger.api.listing import Resource, where_clause
 from policy_ledger.api.params import (
     OneOfSuggesting,
@@ -17,9 +17,7 @@ from policy_ledger.api.params import (
 from policy_ledger.api.resources.actions import ACTIONS
 from policy_ledger.api.resources.base import (
     COLLECTION_FORMATS,
-    file_about,
     file_formats_doc,
-    json_response,
     problem_responses,
 )
 from policy_ledger.api.schemas import Strict, d, page_schema
@@ -129,12 +127,12 @@ class ActionStats(MethodView):
         Counts and EUR/USD totals per year, jurisdiction, type, target or authority, under
         any filter of `/v1/actions`. An action with several targets counts once for each.
         """
-        fmt = choose_format(args, COLLECTION_FORMATS)
         rows = group_rows(args)
-        if fmt == "json":
-            docs = [orjson.dumps(r).decode() for r in rows]
-            return json_response(json_page(docs, len(rows), None, None))
-        name = filename("stats-actions", args, db.metadata()["version"], fmt)
-        return file_response(
-            fmt, STAT_ROWS, iter(rows), None, name, file_about(STAT_ROWS, args), bom=args["bom"]
+        answer = Answer(
+            STAT_ROWS,
+            {**args, "fields": None},
+            page=lambda: Page([orjson.dumps(r).decode() for r in rows], len(rows)),
+            documents=lambda: iter(rows),
+            file_stem="stats-actions",
         )
+        return respond(answer, COLLECTION_FORMATS)
