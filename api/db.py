@@ -119,12 +119,27 @@ def aggregate(sql: str, params=()) -> list[tuple]:
     computed once stays true; paging through a filtered list, or a chart
     refreshed by every reader, then costs one index scan, not one per request.
     (Datasette caches its counts of immutable files for the same reason.)"""
-    return _aggregate(current_app.config["DATABASE"], sql, tuple(params))
+    params = tuple(params)
+    return remember("aggregates", (sql, params), lambda: [tuple(row) for row in query(sql, params)])
 
 
-@lru_cache(maxsize=4096)
-def _aggregate(path: str, sql: str, params: tuple) -> list[tuple]:
-    return [tuple(row) for row in query(sql, params)]
+# Everything the server remembers, it remembers here, one way: per app, per
+# database file, per kind, computed on first use and kept for the life of the
+# process (the file never changes under a running server). A kind holds at
+# most MAX_REMEMBERED answers; past that, answers are computed, not kept.
+MAX_REMEMBERED = 4096
+
+
+def remember(kind: str, key, compute, app: Flask | None = None):
+    app = app or current_app._get_current_object()
+    kept = app.extensions.setdefault("policy_ledger_remembered", {})
+    store = kept.setdefault((kind, app.config["DATABASE"]), {})
+    if key in store:
+        return store[key]
+    value = compute()
+    if len(store) < MAX_REMEMBERED:
+        store[key] = value
+    return value
 
 
 def index_serves_order(sql: str, params=()) -> bool:
@@ -133,22 +148,16 @@ def index_serves_order(sql: str, params=()) -> bool:
 
     The build runs no ANALYZE (tests/test_query_plans.py checks), so a plan
     depends only on the SQL text and the schema, never on the bound values:
-    the answer is kept per database and SQL text (for at most MAX_PLANS
+    the answer is kept per database and SQL text (for at most MAX_REMEMBERED
     texts). It only chooses between queries that give the same rows, so a
     wrong answer could cost time (at worst the query time limit), never
     change the rows."""
-    key = (current_app.config["DATABASE"], sql)
-    served = _served_orders.get(key)
-    if served is None:
+
+    def served() -> bool:
         plan = query("EXPLAIN QUERY PLAN " + sql, params, plain=True)
-        served = not any("TEMP B-TREE" in row[3] and "ORDER BY" in row[3] for row in plan)
-        if len(_served_orders) < MAX_PLANS:
-            _served_orders[key] = served
-    return served
+        return not any("TEMP B-TREE" in row[3] and "ORDER BY" in row[3] for row in plan)
 
-
-MAX_PLANS = 4096
-_served_orders: dict[tuple[str, str], bool] = {}
+    return remember("plans", sql, served)
 
 
 def query_one(sql: str, params=()) -> sqlite3.Row | None:
@@ -172,16 +181,15 @@ def metadata(app: Flask | None = None) -> dict[str, str]:
     """The metadata table, read once per process (the file never changes).
     `app` for callers outside a request (the WSGI header middleware)."""
     app = app or current_app._get_current_object()
-    path = app.config["DATABASE"]
-    cache = app.extensions.setdefault("policy_ledger_meta", {})
-    meta = cache.get(path)
-    if meta is None:
+
+    def read() -> dict[str, str]:
         with app.app_context():
             rows = query("SELECT key, value FROM metadata")
         meta = {row["key"]: row["value"] for row in rows}
-        meta["sha256"] = file_sha256(Path(path))
-        cache[path] = meta
-    return meta
+        meta["sha256"] = file_sha256(Path(app.config["DATABASE"]))
+        return meta
+
+    return remember("metadata", None, read, app)
 
 
 def file_sha256(path: Path) -> str:

@@ -76,7 +76,6 @@ def problem_response(
     if errors:
         body["errors"] = errors
     response = Response(orjson.dumps(body), status=status, mimetype=PROBLEM_JSON)
-    response.headers["Cache-Control"] = "no-store"
     for name, value in (headers or {}).items():
         response.headers[name] = value
     return response

@@ -15,6 +15,17 @@ from policy_ledger.api.params import MAX_URL_LENGTH
 SUFFIXES = tuple(f".{fmt}" for fmt in MIMETYPES)
 CACHE_CONTROL = "public, max-age=300"
 OPENAPI_PATH = "/v1/openapi.json"  # a file name, not a format suffix
+# The site's pages (everything outside /v1/ and /docs) run under a strict
+# Content-Security-Policy: embeds (under /embed/) may be framed by anyone,
+# every other page refuses framing.
+_BASE_CSP = (
+    "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "font-src 'self'; connect-src 'self'; base-uri 'none'; "
+)
+PAGE_CSP = _BASE_CSP + "form-action 'self'; frame-src 'self'; frame-ancestors 'none'"
+EMBED_CSP = _BASE_CSP + "form-action 'none'; frame-ancestors *"
+# A chart opened on its own: its inline <style> is pygal's, nothing may run.
+SVG_CSP = "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors *"
 SAFETY_HEADERS = (
     ("X-Content-Type-Options", "nosniff"),
     ("Referrer-Policy", "strict-origin-when-cross-origin"),
@@ -82,8 +93,11 @@ def refuse_long_urls():
 
 
 class CommonHeaders:
-    """Adds the headers every answer carries: ETag and Cache-Control on API
-    answers, Vary, X-Dataset-Version, the safety headers and CORS.
+    """Decides every header that is not the view's own content: ETag and
+    Cache-Control (public for answers and pages, no-store for problems),
+    Vary, X-Dataset-Version, CORS, the safety headers and the pages'
+    Content-Security-Policy. A view sets only what is particular to it
+    (Content-Type, Content-Disposition, Link, Location, Retry-After).
 
     Added at the WSGI layer, to the (name, value) pairs the app hands to
     start_response: one scan of the headers a view set, then appends. Done
@@ -104,9 +118,14 @@ class CommonHeaders:
     def add(self, environ, status: str, headers: list[tuple[str, str]]) -> None:
         present = {name.lower(): i for i, (name, _) in enumerate(headers)}
         path = environ.get("PATH_INFO", "")
-        if status.startswith("200") and _has_etag(environ):
+        content_type = headers[present["content-type"]][1] if "content-type" in present else ""
+        tagged = status.startswith("200") and _has_etag(environ)
+        if tagged:
             headers.append(("ETag", f'"{_etag(environ, self.app)}"'))
-            if "cache-control" not in present:
+        if "cache-control" not in present:
+            if content_type.startswith("application/problem+json"):
+                headers.append(("Cache-Control", "no-store"))  # an error is not for keeping
+            elif tagged or content_type.startswith("text/html"):
                 headers.append(("Cache-Control", CACHE_CONTROL))
         if "vary" not in present:
             headers.append(("Vary", "Accept"))
@@ -124,6 +143,12 @@ class CommonHeaders:
                 headers.append((name, value))
         if "x-frame-options" not in present and not path.startswith("/embed/"):
             headers.append(("X-Frame-Options", "DENY"))
+        if "content-security-policy" not in present and not path.startswith(("/v1/", "/docs")):
+            if content_type.startswith("image/svg+xml"):
+                headers.append(("Content-Security-Policy", SVG_CSP))
+            else:
+                csp = EMBED_CSP if path.startswith("/embed/") else PAGE_CSP
+                headers.append(("Content-Security-Policy", csp))
 
 
 def _dataset_version(app: Flask) -> str | None:

@@ -11,6 +11,7 @@ from flask import current_app, request, send_file
 from flask.views import MethodView
 from marshmallow import fields
 
+from policy_ledger.api import db
 from policy_ledger.api.answers import json_response
 from policy_ledger.api.errors import Problem, not_found
 from policy_ledger.api.resources.base import problem_responses
@@ -66,9 +67,9 @@ def downloads_dir() -> Path:
 
 
 def manifest() -> dict:
-    cache = current_app.extensions.setdefault("policy_ledger_downloads", {})
     folder = downloads_dir()
-    if folder not in cache:
+
+    def read() -> dict:
         path = folder / MANIFEST
         if not path.is_file():
             raise Problem(
@@ -77,8 +78,9 @@ def manifest() -> dict:
                 "No bulk downloads have been exported for this "
                 "database; run `policy-ledger export`.",
             )
-        cache[folder] = orjson.loads(path.read_bytes())
-    return cache[folder]
+        return orjson.loads(path.read_bytes())
+
+    return db.remember("downloads", folder, read)
 
 
 @blp.route("/downloads")
