@@ -10,58 +10,14 @@ page costs what the first does; it never uses OFFSET.
 import base64
 import binascii
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import orjson
 
 from policy_ledger.api import db
 from policy_ledger.api.errors import Problem
 from policy_ledger.dataset.published import missing_value_sort
-from policy_ledger.dataset.vocabulary import values
-
-
-@dataclass(frozen=True)
-class Filter:
-    """One query parameter that narrows a collection.
-
-    kind: `list` (values ORed, on `column` or through `link`), `date` / `number`
-    (compared with `op`), `text` (full-text search).
-    """
-
-    name: str
-    description: str
-    example: str
-    kind: str = "list"
-    column: str | None = None
-    link: tuple[str, str, str] | None = None  # (table, its key column, its value column)
-    op: str = "="
-    vocabulary: str | None = None
-
-    def choices(self) -> list[str]:
-        return values(self.vocabulary) if self.vocabulary else []
-
-
-@dataclass(frozen=True)
-class Resource:
-    """The declaration a collection's views, query schema and formats are driven by."""
-
-    name: str  # URL segment: actions
-    table: str
-    key: str  # primary key column: id or code
-    kind: str  # singular: action
-    fields: tuple[str, ...]  # top-level fields of the published document
-    # sort name -> (column, SQL literal standing in for a missing value, or None
-    # when the column is never null); the build indexes the same expression.
-    sorts: dict[str, tuple[str, str | None]]
-    default_sort: str
-    filters: tuple[Filter, ...] = ()
-    search_kind: str | None = None  # the `kind` in search_documents for `q`
-    ranges: tuple[tuple[str, str], ...] = ()  # (low, high) parameter pairs
-    retired: bool = True  # ids of this kind may be retired (308)
-    atom: bool = False
-    # How each field flattens into file columns: ref, code_ref, refs, amount,
-    # sources, related; anything unnamed is a scalar (or a list of strings).
-    shapes: dict[str, str] = field(default_factory=dict)
+from policy_ledger.dataset.resources import Filter, Resource  # noqa: F401 - re-exported
 
 
 def _col(name: str) -> str:

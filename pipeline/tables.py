@@ -5,6 +5,7 @@ by db.identifier against them)."""
 import sqlite_utils
 
 from policy_ledger.dataset import published
+from policy_ledger.dataset.resources import PUBLISHED
 
 # What the server may rely on in a database file. 2: every <table>_documents
 # shares rowids with its narrow table and records its order (metadata
@@ -162,63 +163,56 @@ def create_tables(db: sqlite_utils.Database) -> None:
         )
 
 
-# Every filter and sort the API offers has an index (checked by a test that
-# reads the query plans).
-INDEXES = {
-    # Each filter with the default sort (-date), so a filtered first page is
-    # an index range read backwards; the most used pair (type, jurisdiction)
-    # has its own. tests/test_query_plans.py reads the plans.
-    "actions": [
-        ["date", "id"],
-        ["type", "date", "id"],
-        ["jurisdiction", "date", "id"],
-        ["type", "jurisdiction", "date", "id"],
-        ["authority", "date", "id"],
-        ["status", "date", "id"],
-        ["amount_currency", "date", "id"],
-        ["amount_eur", "id"],
-        ["title", "id"],
-        ["last_changed", "id"],
-        # /v1/stats/actions: each group-by reads only a covering index.
-        ["year", "amount_eur", "amount_usd"],
-        ["type", "amount_eur", "amount_usd"],
-        ["jurisdiction", "amount_eur", "amount_usd"],
-        ["authority", "amount_eur", "amount_usd"],
-    ],
-    "action_targets": [["entity_id", "action_id"], ["entity_id", "amount_eur", "amount_usd"]],
-    "action_topics": [["topic", "action_id"]],
-    "action_related": [["related_id"]],
-    "statements": [
-        ["date", "id"],
-        ["speaker", "date", "id"],
-        ["on_behalf_of", "date", "id"],
-        ["speaker_kind", "date", "id"],
-        ["jurisdiction", "date", "id"],
-        ["title", "id"],
-    ],
-    "statement_topics": [["topic", "statement_id"]],
-    "statement_responses": [["action_id", "statement_id"]],
-    "statement_announcements": [["action_id", "statement_id"]],
-    "entities": [
-        ["name", "id"],
-        ["kind", "name", "id"],
-        ["jurisdiction", "name", "id"],
-        ["parent", "name", "id"],
-        ["actions_taken", "id"],
-        ["actions_targeted", "id"],
-    ],
-    "jurisdictions": [["name", "code"], ["kind", "code"], ["parent", "code"], ["actions", "code"]],
-    "sources": [["kind", "id"], ["publisher", "id"], ["cited_by", "id"]],
-    "citations": [["source_id"]],
-}
+def _declared_indexes() -> tuple[dict[str, list[list[str]]], dict[str, list[tuple[str, str]]]]:
+    """The indexes every filter and sort of every declaration needs
+    (dataset/resources.py), so that a filtered first page is an index range
+    read in the default order and every sort walks an index
+    (tests/test_query_plans.py reads the plans):
+
+    - a list filter on a column: (column, default order columns);
+    - a list filter through a link table: (value, key) in that table;
+    - a date or number range: (column, key);
+    - a sort: (column, key); on a column that may be empty, an index on
+      the COALESCE expression the API orders by (missing_value_sort);
+    - and the declaration's own extra `indexes`.
+    """
+    plain: dict[str, list[list[str]]] = {}
+    expressions: dict[str, list[tuple[str, str]]] = {}
+
+    def add(table: str, columns) -> None:
+        wanted = plain.setdefault(table, [])
+        if list(columns) not in wanted:
+            wanted.append(list(columns))
+
+    for resource in PUBLISHED:
+        default = resource.default_sort_columns()
+        for f in resource.filters:
+            if f.kind == "list" and f.column:
+                add(resource.table, (f.column, *default))
+            elif f.kind == "list" and f.link:
+                table, key_column, value_column = f.link
+                add(table, (value_column, key_column))
+            elif f.kind in ("date", "number"):
+                add(resource.table, (f.column, resource.key))
+        for column, missing in resource.sorts.values():
+            if column == resource.key:
+                continue
+            if missing:
+                expression = published.missing_value_sort(f'"{column}"', missing)
+                expressions.setdefault(resource.table, []).append((f"{column}_sort", expression))
+            else:
+                add(resource.table, (column, resource.key))
+        for columns in resource.indexes:
+            add(resource.table, columns)
+    return plain, expressions
 
 
-# Sorts on columns that may be empty order by COALESCE(column, lowest value)
-# (api/listing.py sort_plan); these indexes hold exactly those expressions.
-EXPRESSION_INDEXES = {
-    "actions": [("amount_eur_sort", published.missing_value_sort('"amount_eur"', "lowest number"))],
-    "sources": [("published_sort", published.missing_value_sort('"published"', "empty text"))],
-}
+INDEXES, EXPRESSION_INDEXES = _declared_indexes()
+# Tables no resource declares: totals per target read one covering index;
+# "referenced_by" and the sources' "cited_by" look up by the other side.
+INDEXES["action_targets"].append(["entity_id", "amount_eur", "amount_usd"])
+INDEXES["action_related"] = [["related_id"]]
+INDEXES["citations"] = [["source_id"]]
 
 
 def create_indexes(db: sqlite_utils.Database) -> None:

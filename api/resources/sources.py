@@ -1,32 +1,8 @@
 """Sources: the documents every record cites."""
 
-from policy_ledger.api.listing import Filter, Resource
 from policy_ledger.api.resources.base import resource_blueprint
 from policy_ledger.api.schemas import Source, selectable
-from policy_ledger.dataset import published
-
-SOURCES = Resource(
-    name="sources",
-    table="sources",
-    key="id",
-    kind="source",
-    fields=published.SOURCES.fields,
-    shapes=published.SOURCES.shapes,
-    sorts={
-        "id": ("id", None),
-        "published": ("published", "empty text"),
-        "cited_by": ("cited_by", None),
-    },
-    default_sort=published.SOURCES.default_sort,
-    filters=(
-        Filter(
-            "kind", "primary, news or seed.", "primary", column="kind", vocabulary="source_kinds"
-        ),
-        Filter(
-            "publisher", "Publisher, exactly.", "Data Protection Commission", column="publisher"
-        ),
-    ),
-)
+from policy_ledger.dataset.resources import SOURCES
 
 blp = resource_blueprint(
     SOURCES,
