@@ -19,26 +19,14 @@ from pathlib import Path
 
 from flask import Flask, current_app
 
+from policy_ledger.pipeline.tables import identifiers
+
 _local = threading.local()
 _IDENTIFIER = re.compile(r"^[a-z_][a-z0-9_]*$")
 
-# Every table and column name the API may put into SQL text.
-IDENTIFIERS = frozenset(
-    """
-    actions action_targets action_topics action_related statements statement_topics
-    statement_responses statement_announcements entities jurisdictions sources citations
-    search_documents search_documents_fts releases release_records retired_ids metadata
-    actions_documents statements_documents entities_documents jurisdictions_documents
-    sources_documents csv
-    id code type title summary date date_precision year effective_date end_date status
-    jurisdiction authority scope amount_value amount_currency amount_eur amount_usd
-    first_seen last_changed doc action_id entity_id topic relation related_id
-    speaker on_behalf_of speaker_kind quote statement_id name kind parent description
-    actions_taken actions_targeted actions statements publisher url published cited_by
-    record_kind record_id source_id position version released hash successor key value
-    rowid body
-    """.split()
-)
+# Every table and column name the API may put into SQL text: the build's own
+# (pipeline/tables.py), and `key`, a column alias of the stats queries.
+IDENTIFIERS = identifiers() | {"key"}
 
 
 class QueryTimeout(Exception):

@@ -236,6 +236,12 @@ class Source(Versions):
     title = fields.String(required=True, **d("Title.", "Chinese foreign ministry denies..."))
     publisher = nullable_string("Publisher.", "Digital Trends")
     url = nullable_string("Canonical address, only where known to exist.", None)
+    copy_url = nullable_string(
+        "Where the text was read, when that was a copy (a reprint, a document-sharing "
+        "site, a mirror) and not the publisher's own address.",
+        None,
+    )
+    copy_publisher = nullable_string("Who published that copy.", None)
     published = nullable_date("Publication date.", "2020-09-08")
     cited_by = fields.List(fields.Nested(CitedBy), required=True, **d("Records citing it."))
 

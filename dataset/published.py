@@ -151,6 +151,8 @@ SOURCES = Shape(
         "publisher",
         "title",
         "url",
+        "copy_url",
+        "copy_publisher",
         "cited_by",
         "first_seen",
         "last_changed",

@@ -310,6 +310,13 @@ SOURCES = Resource(
         Filter(
             "publisher", "Publisher, exactly.", "Data Protection Commission", column="publisher"
         ),
+        Filter(
+            "copy_publisher",
+            "Publisher of the copy the text was read on (a reprint service, a "
+            "document-sharing site, a mirror), exactly.",
+            "EIN Presswire",
+            column="copy_publisher",
+        ),
     ),
 )
 

@@ -5,6 +5,7 @@ the API's schemas (api/schemas.py) document, which a test checks."""
 
 from collections import Counter, defaultdict
 
+from policy_ledger.dataset import published
 from policy_ledger.pipeline import fx
 
 
@@ -190,13 +191,10 @@ class DocumentBuilder:
             {"kind": kind, "id": rid, "name": self.records[kind][rid]["title"]}
             for kind, rid in self.cited_by[key]
         ]
+        # Every other published field is the record's own value, so a new
+        # source field needs no code here (dataset/published.py lists it).
+        derived = {"published": _iso(s["published"]), "cited_by": cited_by}
+        derived.update(self.versions("source", key))
         return {
-            "id": key,
-            "kind": s["kind"],
-            "title": s["title"],
-            "publisher": s["publisher"],
-            "url": s["url"],
-            "published": _iso(s["published"]),
-            "cited_by": cited_by,
-            **self.versions("source", key),
+            name: derived[name] if name in derived else s[name] for name in published.SOURCES.fields
         }

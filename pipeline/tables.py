@@ -51,6 +51,7 @@ TABLES = {
             "title": str,
             "publisher": str,
             "url": str,
+            "copy_publisher": str,
             "published": str,
             "cited_by": int,
         },
@@ -223,3 +224,15 @@ def create_indexes(db: sqlite_utils.Database) -> None:
         key = TABLES[table][1]
         for name, expression in indexes:
             db.execute(f'CREATE INDEX "idx_{table}_{name}" ON "{table}" ({expression}, "{key}")')
+
+
+def identifiers() -> frozenset[str]:
+    """Every table and column name the database has, for the API's check of
+    the names it puts into SQL text (api/db.py identifier)."""
+    names = {"rowid", "search_documents_fts"}
+    for table, (columns, _pk, _foreign_keys) in TABLES.items():
+        names.add(table)
+        names.update(columns)
+    for table in PUBLISHED_TABLES:
+        names.update((f"{table}_documents", "doc", "csv"))
+    return frozenset(names)

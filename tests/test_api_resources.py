@@ -309,3 +309,17 @@ def test_announcements_link_both_ways(client):
     ]
     body = get_json(client, "/v1/statements?announces=eu-body-2019-01-01-data-initiative")
     assert [s["id"] for s in body["items"]] == ["eu-body-2019-01-02-initiative"]
+
+
+def test_a_source_read_on_a_copy_says_so_and_is_filterable(client):
+    """copy_url and copy_publisher: the field added end to end by issue 14's
+    demonstration (record schema, published shape, declaration, table)."""
+    body = get_json(client, "/v1/sources?copy_publisher=Fixture%20Reprints")
+    assert [s["id"] for s in body["items"]] == ["news-2020-08-01"]
+    source = body["items"][0]
+    assert source["url"] is None
+    assert source["copy_url"] == "https://reprints.invalid/otherland-bans-clipapp"
+    assert source["copy_publisher"] == "Fixture Reprints"
+    csv = client.get("/v1/sources.csv?copy_publisher=Fixture%20Reprints").get_data(True)
+    assert "copy_url" in csv.splitlines()[0] and "Fixture Reprints" in csv
+    assert get_json(client, "/v1/sources?copy_publisher=Nobody")["total"] == 0
