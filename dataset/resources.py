@@ -66,6 +66,38 @@ class Resource:
         return (self.key,) if column == self.key else (column, self.key)
 
 
+def date_range(noun: str) -> tuple[Filter, Filter]:
+    """`date_from` and `date_to` on the `date` column, for records called `noun`."""
+    return (
+        Filter(
+            "date_from",
+            f"{noun} on or after this date (YYYY-MM-DD).",
+            "2020-01-01",
+            kind="date",
+            column="date",
+            op=">=",
+        ),
+        Filter(
+            "date_to",
+            f"{noun} on or before this date (YYYY-MM-DD).",
+            "2020-12-31",
+            kind="date",
+            column="date",
+            op="<=",
+        ),
+    )
+
+
+def topic(link_table: str, key_column: str, example: str) -> Filter:
+    return Filter(
+        "topic",
+        "Topic (see /v1/vocabularies).",
+        example,
+        link=(link_table, key_column, "topic"),
+        vocabulary="topics",
+    )
+
+
 ACTIONS = Resource(
     name="actions",
     table="actions",
@@ -114,13 +146,7 @@ ACTIONS = Resource(
             "tiktok",
             link=("action_targets", "action_id", "entity_id"),
         ),
-        Filter(
-            "topic",
-            "Topic (see /v1/vocabularies).",
-            "data-transfers",
-            link=("action_topics", "action_id", "topic"),
-            vocabulary="topics",
-        ),
+        topic("action_topics", "action_id", "data-transfers"),
         Filter(
             "status",
             "Status (see /v1/vocabularies).",
@@ -128,22 +154,7 @@ ACTIONS = Resource(
             column="status",
             vocabulary="statuses",
         ),
-        Filter(
-            "date_from",
-            "Actions on or after this date (YYYY-MM-DD).",
-            "2020-01-01",
-            kind="date",
-            column="date",
-            op=">=",
-        ),
-        Filter(
-            "date_to",
-            "Actions on or before this date (YYYY-MM-DD).",
-            "2020-12-31",
-            kind="date",
-            column="date",
-            op="<=",
-        ),
+        *date_range("Actions"),
         Filter(
             "amount_eur_min",
             "Amount in EUR at least this.",
@@ -211,29 +222,8 @@ STATEMENTS = Resource(
             "us-commerce-2019-05-15-huawei-entity-list",
             link=("statement_announcements", "statement_id", "action_id"),
         ),
-        Filter(
-            "topic",
-            "Topic (see /v1/vocabularies).",
-            "data-protection",
-            link=("statement_topics", "statement_id", "topic"),
-            vocabulary="topics",
-        ),
-        Filter(
-            "date_from",
-            "Statements on or after this date.",
-            "2020-01-01",
-            kind="date",
-            column="date",
-            op=">=",
-        ),
-        Filter(
-            "date_to",
-            "Statements on or before this date.",
-            "2020-12-31",
-            kind="date",
-            column="date",
-            op="<=",
-        ),
+        topic("statement_topics", "statement_id", "data-protection"),
+        *date_range("Statements"),
         Filter(
             "q", "Full-text search in title, quote, summary and speaker.", "backdoors", kind="text"
         ),
