@@ -8,10 +8,10 @@ a statement that quotes nothing it answers, ...) make it exit non-zero, and
 
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from policy_ledger.pipeline import fx
+from policy_ledger.pipeline import fx, integrity
 from policy_ledger.pipeline.validate import Dataset, validate_dataset
 
 DUPLICATE_WINDOW = timedelta(days=3)
@@ -38,7 +38,6 @@ def _has_url(dataset: Dataset, record: dict) -> bool:
 def build_report(dataset: Dataset) -> Report:
     report = Report()
     actions, statements = dataset.records["action"], dataset.records["statement"]
-    entities = dataset.records["entity"]
     report.counts["records"] = Counter({k: len(v) for k, v in dataset.records.items()})
     report.counts["actions by type"] = Counter(a["type"] for a in actions.values())
     report.counts["actions by jurisdiction"] = Counter(a["jurisdiction"] for a in actions.values())
@@ -74,18 +73,10 @@ def build_report(dataset: Dataset) -> Report:
                     w["fines newer than the installed ECB rates"].append(note)
                 else:
                     w["fines in a currency the ECB does not quote"].append(note)
-        if a["status"] in ("lifted", "revoked", "expired") and not a["end_date"]:
-            w[f"actions {a['status']} without end_date"].append(key)
     for key, s in sorted(statements.items()):
         if not s["responds_to"] and not s["announces"]:
             w["statements linked to no action (neither responds_to nor announces)"].append(key)
-    used = Counter()
-    for a in actions.values():
-        used.update([a["authority"], *a["targets"]])
-    for s in statements.values():
-        used.update([s["speaker"], s["on_behalf_of"]])
-    used.update(e["parent"] for e in entities.values())
-    w["entities with no records"] = sorted(k for k in entities if not used[k])
+    integrity.report(dataset, w, today=datetime.now(UTC).date())  # issue 13 s. 3
     cited = Counter(
         c["source"]
         for kind in ("action", "statement")

@@ -10,6 +10,7 @@ import pycountry
 from marshmallow import ValidationError
 
 from policy_ledger.dataset.schema import RECORD_KINDS
+from policy_ledger.pipeline import integrity
 from policy_ledger.pipeline.records import Problem, RawRecords, read_records
 
 
@@ -218,6 +219,7 @@ def validate_dataset(dataset_dir: Path, seeds_dir: Path | None = None) -> Datase
     _check_jurisdiction_codes(dataset, problems)
     _check_quotes(dataset, seeds_dir, problems)
     _check_retired(dataset, problems)
+    problems.extend(integrity.problems(dataset))
     if problems:
         raise InvalidDataset(sorted(problems, key=lambda p: (p.file, p.field)))
     return dataset
