@@ -24,8 +24,10 @@ eye, not a build failure):
   alone; what can be checked is (a) a cited source with a `published` date
   inside the record's month (or year), i.e. written as the event happened,
   and (b) a cited quote or source title naming a day inside that month
-  ("15 March 2024", "March 15, 2024", "2024-03-15"). Either is reported with
-  the evidence; the editor confirms the day in the page or leaves it;
+  ("15 March 2024", "March 15, 2024", "2024-03-15"), other than its
+  `decision_date` (a day already recorded). Either is reported with the
+  evidence; the editor confirms the day in the page or leaves it (sources
+  can disagree, or give only the decision's day);
 - an entity that no action or statement cites (as authority, target,
   speaker or on_behalf_of), directly or as the parent, grandparent, ... of
   an entity that is cited;
@@ -124,8 +126,9 @@ def problems(dataset) -> list[Problem]:
     return out
 
 
-def _days_named(text: str, first: date, last: date) -> list[str]:
-    """Dates spelled out in text that fall on a day between first and last."""
+def _days_named(text: str, first: date, last: date, skip: date | None = None) -> list[str]:
+    """Dates spelled out in text that fall on a day between first and last
+    (other than skip)."""
     found = []
     candidates = [
         (m.group(0), m.group(3), m.group(2), m.group(1)) for m in _DAY_MONTH.finditer(text)
@@ -141,7 +144,7 @@ def _days_named(text: str, first: date, last: date) -> list[str]:
                 named = date(y, month_no, int(day))
             except ValueError:
                 continue
-            if first <= named <= last:
+            if first <= named <= last and named != skip:
                 found.append(whole.strip())
                 break
     for m in _ISO.finditer(text):
@@ -149,7 +152,7 @@ def _days_named(text: str, first: date, last: date) -> list[str]:
             named = date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
         except ValueError:
             continue
-        if first <= named <= last:
+        if first <= named <= last and named != skip:
             found.append(m.group(0))
     return found
 
@@ -169,7 +172,7 @@ def _precision_hints(dataset, kind: str, key: str, record: dict) -> list[str]:
         if published and first <= published <= last:
             hints.append(f"source {source['id']} was published {published}, within the {period}")
         for where, text in (("quote", citation.get("quote")), ("title", source.get("title"))):
-            named = _days_named(text or "", first, last)
+            named = _days_named(text or "", first, last, record.get("decision_date"))
             if named:
                 hints.append(f"the {where} of {source['id']} names {named[0]!r}")
     return hints

@@ -209,6 +209,15 @@ def test_month_date_whose_quote_names_a_day_in_the_month_is_reported(ds):
     ]
 
 
+def test_a_day_that_is_the_decision_date_is_not_reported(ds):
+    edit(ds, FINE, date_precision="month", decision_date="2023-03-14")
+    edit(ds, "records/sources/xa-dpa-2023-03-01-release.yaml", published="2023-05-02")
+    data = yaml.safe_load((ds / FINE).read_text())
+    data["sources"][0]["quote"] = "On 14 March 2023 the authority decided to fine AppCo."
+    write(ds, FINE, data)
+    assert not warnings_of(ds)[integrity.TITLES["precision"]]
+
+
 def test_month_date_with_later_sources_and_no_day_is_not_reported(ds):
     edit(ds, FINE, date_precision="month")
     edit(ds, "records/sources/xa-dpa-2023-03-01-release.yaml", published="2023-04-01")
