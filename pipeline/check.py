@@ -3,15 +3,16 @@
 Validation (pipeline/validate.py) decides whether the dataset can be built at
 all; this report looks at the built picture: coverage, sourcing and the
 records that need an editor's eye. Hard errors (a fine without a EUR value,
-a statement that quotes nothing it answers, ...) make it exit non-zero, and
-`make test` runs it."""
+a statement that quotes nothing it answers, ...) and link findings (every
+source address against the rules of pipeline/links.py) make it exit non-zero,
+and `make test` runs it (tests/test_dataset.py, tests/test_links.py)."""
 
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from policy_ledger.pipeline import fx, integrity
+from policy_ledger.pipeline import fx, integrity, links
 from policy_ledger.pipeline.validate import Dataset, validate_dataset
 
 DUPLICATE_WINDOW = timedelta(days=3)
@@ -23,6 +24,7 @@ class Report:
     warnings: dict[str, list[str]] = field(default_factory=lambda: defaultdict(list))
     errors: list[str] = field(default_factory=list)
     figures: dict[str, str] = field(default_factory=dict)
+    link_findings: list[links.Finding] = field(default_factory=list)
 
 
 def _has_primary(dataset: Dataset, record: dict) -> bool:
@@ -52,6 +54,23 @@ def build_report(dataset: Dataset) -> Report:
     report.figures["actions citing a primary source"] = (
         f"{len(primary)} of {len(actions)} ({share:.0%})"
     )
+    # issue 13 s. 2: of the actions citing a primary, how many cite one whose
+    # `url` is at an official address (links.is_official; a copy_url is not).
+    official = [
+        key
+        for key in primary
+        if any(
+            dataset.records["source"][c["source"]]["kind"] == "primary"
+            and links.is_official(dataset.records["source"][c["source"]]["url"])
+            for c in actions[key]["sources"]
+        )
+    ]
+    share = len(official) / len(primary) if primary else 0
+    report.figures["primaries at an official address"] = (
+        f"{len(official)} of {len(primary)} ({share:.0%})"
+    )
+    report.link_findings = links.lint_links(dataset)
+    report.figures["link findings"] = str(len(report.link_findings))
     with_url = sum(_has_url(dataset, a) for a in actions.values())
     report.figures["actions with a source URL"] = f"{with_url} of {len(actions)}"
     report.figures["jurisdictions with at least one action"] = str(
@@ -65,6 +84,8 @@ def build_report(dataset: Dataset) -> Report:
             w["actions with no source URL"].append(key)
         if not _has_primary(dataset, a):
             w["actions with no primary source"].append(key)
+        elif key not in official:
+            w["actions whose primary sources are not at an official address"].append(key)
         amount = a["amount"]
         if a["type"] == "fine" and amount:
             if fx.convert(amount["value"], amount["currency"], a["date"], "EUR") is None:
@@ -118,9 +139,11 @@ def format_report(report: Report) -> str:
             lines += [f"- {item}" for item in items]
     lines += ["", f"## hard errors: {len(report.errors)}"]
     lines += [f"- {e}" for e in report.errors]
+    lines += ["", f"## link findings: {len(report.link_findings)}"]
+    lines += [f"- {f}" for f in report.link_findings]  # source field rule: address (detail)
     return "\n".join(lines) + "\n"
 
 
 def run_check(dataset_dir: Path, seeds_dir: Path | None) -> tuple[str, int]:
     report = build_report(validate_dataset(dataset_dir, seeds_dir))
-    return format_report(report), 1 if report.errors else 0
+    return format_report(report), 1 if report.errors or report.link_findings else 0

@@ -83,7 +83,7 @@ def test_quality_report_has_no_hard_errors():
     from policy_ledger.pipeline.check import run_check
 
     text, code = run_check(DATASET_DIR, SEEDS if SEEDS.is_dir() else None)
-    assert code == 0, text[text.index("## hard errors") :]
+    assert code == 0, text[text.index("## hard errors") :]  # hard errors, then link findings
     assert "actions citing a primary source" in text
 
 
