@@ -213,8 +213,19 @@ PATTERNS: dict[str, tuple[str, ...]] = {
         "archive.md",
         "archive.vn",
         "ghostarchive.org",
+        # Federal Register / Wikipedia mirrors seen in the stored pages
+        "federalstatelaw.com",
+        "elaws.us",
+        "ai-analytics.org",
+        "wikimili.com",
+        "theinfolist.com",
+        "explained.today",
     ),
 }
+
+# A web proxy in the path (`/php-proxy/index.php?q=https%3A...`, a site
+# re-served under `/host-http-www.example.org/`).
+PROXY_PATH = re.compile(r"/(?:php-?proxy|cgi-bin/nph-proxy|proxy\.php|host-https?-)", re.I)
 
 # A listing, tag, category, archive or search page standing for a document.
 LISTING_SEGMENTS = frozenset(
@@ -294,6 +305,8 @@ def lint_url(url: str, field: str = "url") -> list[tuple[str, str]]:
             if host_matches(host, pattern):
                 out.append((rule, f"{host} matches {pattern}"))
                 break
+    if PROXY_PATH.search(parts.path) and not any(r == "proxy-host" for r, _ in out):
+        out.append(("proxy-host", "web proxy in the path"))
     listing = _listing(parts.path, query)
     if listing:
         out.append(("listing-page", listing))

@@ -74,6 +74,10 @@ def test_staging_host(bad, near_miss):
         ),
         ("https://feeds.bbci.co.uk/news/technology-53418077", "https://www.bbc.co.uk/news/feeds-x"),
         ("https://example-com.translate.goog/x", "https://translate.example.com/x"),
+        (
+            "https://rainy.example.com/php-proxy/index.php?q=https%3A%2F%2Fwww.scribd.com%2Fx",
+            "https://www.example.com/proxy-voting/index.html",
+        ),
     ],
 )
 def test_proxy_host(bad, near_miss):
