@@ -321,6 +321,11 @@ def lint_links(dataset: Dataset) -> list[Finding]:
             url = source.get(field)
             if url:
                 findings += [Finding(key, field, url, r, d) for r, d in lint_url(url, field)]
+        # a copy is labelled by both fields: its address and who published it
+        if bool(source.get("copy_url")) != bool(source.get("copy_publisher")):
+            missing = "copy_publisher" if source.get("copy_url") else "copy_url"
+            address = source.get("copy_url") or ""
+            findings.append(Finding(key, missing, address, "copy-fields", f"{missing} missing"))
     return findings
 
 

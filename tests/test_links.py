@@ -199,3 +199,16 @@ def test_check_lists_findings_and_fails(tmp_path):
     assert "link findings: 2" in report
     assert "- news-2020-08-01 url staging-host: https://staging.example.com/x" in report
     assert "- news-2020-08-01 url tracking-parameter: https://staging.example.com/x" in report
+
+
+def test_copy_fields_go_together(tmp_path):
+    import shutil
+
+    dataset = tmp_path / "dataset"
+    shutil.copytree(FIXTURE_DATASET, dataset)
+    source = dataset / "records" / "sources" / "news-2020-08-01.yaml"
+    source.write_text(source.read_text().replace("copy_publisher: Fixture Reprints\n", ""))
+    findings = lint_links(validate_dataset(dataset, FIXTURE_SEEDS))
+    assert [(f.source, f.field, f.rule) for f in findings] == [
+        ("news-2020-08-01", "copy_publisher", "copy-fields")
+    ]
